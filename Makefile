@@ -1,0 +1,102 @@
+# guesttop: pkg-config driven build, tests against real guests, and the demo.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+BUILD ?= build
+VERSION := 0.1
+
+PKGS := ncursesw libvirt libproc2 libudev
+# Debian 12 packages: to build, to run the lab and the tests.
+DEB_BUILD := build-essential pkg-config libncurses-dev libvirt-dev libproc2-dev libudev-dev check
+DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils tmux man-db groff-base procps
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_LAB)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNFLAGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wundef -Wvla -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARNFLAGS += -Werror
+endif
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+# Lazy: pkg-config runs only when a rule needs it, after `make deps` installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGUESTTOP_VERSION='"$(VERSION)"' -I. $(WARNFLAGS) \
+	$(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS) -pthread -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS) -pthread
+LDLIBS = $(PKG_LIBS) -lm
+
+LIB_SRCS := $(wildcard backends/*.c widgets/*.c config/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+.PHONY: all check check-build demo deps install uninstall clean bench lab-setup
+all: guesttop
+
+guesttop: $(BUILD)/guesttop
+	@if [ "$(BUILD)" != "." ]; then cp $< $@; fi
+
+$(BUILD)/guesttop: $(BUILD)/tui/main.o $(BUILD)/libguesttop.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libguesttop.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/unit-tests: $(UNIT_OBJS) $(BUILD)/libguesttop.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+
+# Install the Debian packages guesttop needs; does nothing when all are there.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "guesttop: missing packages:" $$missing "(run 'make deps' as root)" >&2; exit 1; fi; \
+		echo "installing:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+lab-setup:
+	bash tests/lab/lab.sh setup
+	bash tests/lab/lab.sh images
+
+# The tests build with AddressSanitizer and UndefinedBehaviorSanitizer, in their own tree.
+check-build:
+	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests
+
+check: deps
+	$(MAKE) check-build
+	$(MAKE) lab-setup
+	GUESTTOP=$(CURDIR)/build/san/guesttop UNIT_TESTS=$(CURDIR)/build/san/tests/unit/unit-tests \
+		bash tests/run-tests.sh
+
+demo: deps
+	$(MAKE) all
+	bash tests/lab/lab.sh demo
+	./guesttop
+
+bench: all
+	bash tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 guesttop $(DESTDIR)$(BINDIR)/guesttop
+	install -m 644 man/guesttop.1 $(DESTDIR)$(MANDIR)/man1/guesttop.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/guesttop $(DESTDIR)$(MANDIR)/man1/guesttop.1
+
+clean:
+	rm -rf build guesttop
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tui/main.d

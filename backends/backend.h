@@ -1,0 +1,109 @@
+/* The runtime interface every guest backend implements, and the guest identity it reports. */
+#ifndef GUESTTOP_BACKEND_H
+#define GUESTTOP_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define GUEST_UUID_LEN 37
+#define GUEST_NAME_MAX 256
+#define GUEST_KIND_MAX 16
+#define GUEST_CGROUP_MAX 512
+#define BACKEND_ERR_MAX 512
+
+/* An unknown byte count or size: drawn as "-", never as 0. */
+#define GT_UNKNOWN UINT64_MAX
+
+enum guest_state {
+	GUEST_STATE_UNKNOWN,
+	GUEST_STATE_RUNNING,
+	GUEST_STATE_BLOCKED,
+	GUEST_STATE_PAUSED,
+	GUEST_STATE_SHUTDOWN,	/* shutting down */
+	GUEST_STATE_SHUTOFF,
+	GUEST_STATE_CRASHED,
+	GUEST_STATE_PMSUSPENDED,
+};
+
+const char *guest_state_name(enum guest_state s);
+/* A guest that has a host process (running, paused, shutting down...). */
+bool guest_state_is_active(enum guest_state s);
+
+enum cgroup_mode {
+	CGROUP_NONE,
+	CGROUP_V1,	/* path is the same below each v1 controller mount */
+	CGROUP_V2,	/* path below the unified mount */
+};
+
+/* What a backend knows about one guest at one listing. */
+struct guest_ident {
+	char kind[GUEST_KIND_MAX];	/* "kvm", "qemu", "xen", "libvirt-lxc", "test" */
+	char uuid[GUEST_UUID_LEN];
+	char name[GUEST_NAME_MAX];	/* as the backend gave it: hostile input */
+	int id;				/* hypervisor id, -1 when not running */
+	enum guest_state state;
+	unsigned vcpus;			/* 0 = unknown */
+	uint64_t mem_bytes;		/* current (balloon) memory, GT_UNKNOWN */
+	uint64_t mem_max_bytes;		/* GT_UNKNOWN */
+	pid_t pid;			/* host process, 0 = none or unknown */
+	unsigned n_vcpu_tids;
+	pid_t *vcpu_tids;		/* (owned) host thread ids of the vCPUs */
+	enum cgroup_mode cgroup_mode;
+	char cgroup[GUEST_CGROUP_MAX];	/* the guest's own cgroup, "" unknown */
+	const struct backend *backend;	/* (borrowed) */
+};
+
+struct guest_list {
+	struct guest_ident *v;		/* (owned) */
+	size_t n, cap;
+};
+
+void guest_list_init(struct guest_list *l);
+/* A zeroed identity with every value unknown; NULL when out of memory. */
+struct guest_ident *guest_list_add(struct guest_list *l);
+void guest_list_clear(struct guest_list *l);
+void guest_list_free(struct guest_list *l);
+/* Deep copy: dst is cleared first. Returns -1 when out of memory. */
+int guest_list_copy(struct guest_list *dst, const struct guest_list *src);
+int guest_ident_set_vcpu_tids(struct guest_ident *g, const pid_t *tids, unsigned n);
+
+struct backend;
+
+struct backend_ops {
+	const char *name;
+	/* Connect. On failure fill err with one line and return -1. */
+	int (*open)(struct backend *be, char *err, size_t errlen);
+	/* Append every guest (running and stopped) with its host mapping. */
+	int (*list)(struct backend *be, struct guest_list *out, char *err, size_t errlen);
+	/* Is the connection still usable? */
+	bool (*alive)(struct backend *be);
+	void (*close)(struct backend *be);
+};
+
+/* Where the host's state lives; tests point these at fixture trees. */
+struct host_paths {
+	const char *proc_root;		/* "/proc" */
+	const char *sys_root;		/* "/sys" */
+	const char *run_root;		/* "/run" */
+};
+
+struct backend {
+	const struct backend_ops *ops;	/* (borrowed) */
+	char uri[256];
+	const struct host_paths *paths;	/* (borrowed) */
+	bool connected;
+	uint64_t retry_at_ns;		/* don't reconnect before (CLOCK_MONOTONIC) */
+	char last_err[BACKEND_ERR_MAX];
+	void *priv;			/* (owned by the backend) */
+};
+
+extern const struct backend_ops libvirt_backend_ops;
+
+int backend_init(struct backend *be, const struct backend_ops *ops, const char *uri,
+		 const struct host_paths *paths);
+int backend_open(struct backend *be, char *err, size_t errlen);
+void backend_close(struct backend *be);
+
+#endif

@@ -1,0 +1,204 @@
+/* The collector thread: libvirt may block for seconds, so listings never run in the UI loop. */
+#include "backends/collector.h"
+
+#include "backends/sampler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RETRY_MS 5000
+
+struct collector {
+	struct backend *bes;		/* (borrowed) */
+	size_t n;
+	unsigned interval_ms;
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop, poked;
+	struct guest_list latest;	/* guarded by lock */
+	unsigned long gen;		/* guarded by lock */
+	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];	/* guarded by lock */
+};
+
+int collector_once(struct backend *bes, size_t n, struct guest_list *out,
+		   char errs[][BACKEND_ERR_MAX])
+{
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct backend *be = &bes[i];
+		errs[i][0] = '\0';
+		if (!be->connected) {
+			uint64_t now = sampler_now_ns();
+			if (now < be->retry_at_ns) {
+				snprintf(errs[i], BACKEND_ERR_MAX, "%s", be->last_err);
+				failed++;
+				continue;
+			}
+			if (backend_open(be, errs[i], BACKEND_ERR_MAX) < 0) {
+				/* A daemon that is down is asked again later, not every tick. */
+				be->retry_at_ns = now + RETRY_MS * 1000000ull;
+				snprintf(be->last_err, sizeof(be->last_err), "%s", errs[i]);
+				failed++;
+				continue;
+			}
+		}
+		size_t before = out->n;
+		if (be->ops->list(be, out, errs[i], BACKEND_ERR_MAX) < 0) {
+			/* Drop what this backend half-listed. */
+			while (out->n > before) {
+				out->n--;
+				free(out->v[out->n].vcpu_tids);
+			}
+			if (be->ops->alive && !be->ops->alive(be)) {
+				backend_close(be);
+				char tmp[BACKEND_ERR_MAX];
+				snprintf(tmp, sizeof(tmp), "%s (connection lost, retrying)", errs[i]);
+				memcpy(errs[i], tmp, sizeof(tmp));
+				snprintf(be->last_err, sizeof(be->last_err), "%s", errs[i]);
+			}
+			failed++;
+		}
+	}
+	return failed;
+}
+
+static void deadline_after(struct timespec *ts, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static void *collector_main(void *arg)
+{
+	struct collector *c = arg;
+	struct guest_list work;
+	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
+	guest_list_init(&work);
+	for (;;) {
+		guest_list_clear(&work);
+		int failed = collector_once(c->bes, c->n, &work, errs);
+
+		pthread_mutex_lock(&c->lock);
+		/* Swap rather than copy: the UI copies out under the lock. */
+		struct guest_list tmp = c->latest;
+		c->latest = work;
+		work = tmp;
+		c->gen++;
+		memcpy(c->errs, errs, sizeof(errs[0]) * c->n);
+		unsigned wait_ms = c->interval_ms;
+		(void)failed;
+		struct timespec until;
+		deadline_after(&until, wait_ms);
+		while (!c->stop && !c->poked) {
+			if (pthread_cond_timedwait(&c->wake, &c->lock, &until) == ETIMEDOUT)
+				break;
+		}
+		c->poked = false;
+		bool stop = c->stop;
+		pthread_mutex_unlock(&c->lock);
+		if (stop)
+			break;
+	}
+	guest_list_free(&work);
+	return NULL;
+}
+
+struct collector *collector_new(struct backend *bes, size_t n, unsigned interval_ms)
+{
+	if (n > COLLECTOR_MAX_BACKENDS)
+		return NULL;
+	struct collector *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->bes = bes;
+	c->n = n;
+	c->interval_ms = interval_ms ? interval_ms : 1000;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	guest_list_init(&c->latest);
+	return c;
+}
+
+int collector_start(struct collector *c)
+{
+	if (pthread_create(&c->thread, NULL, collector_main, c) != 0)
+		return -1;
+	c->started = true;
+	return 0;
+}
+
+void collector_free(struct collector *c)
+{
+	if (!c)
+		return;
+	if (c->started) {
+		pthread_mutex_lock(&c->lock);
+		c->stop = true;
+		pthread_cond_signal(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->thread, NULL);
+	}
+	guest_list_free(&c->latest);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void collector_poke(struct collector *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->poked = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+}
+
+int collector_take(struct collector *c, struct guest_list *dst, unsigned long *gen)
+{
+	int ret = 0;
+	/* The thread holds the lock only to swap and wait, never while listing. */
+	pthread_mutex_lock(&c->lock);
+	if (c->gen != *gen) {
+		if (guest_list_copy(dst, &c->latest) == 0) {
+			*gen = c->gen;
+			ret = 1;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+void collector_error(struct collector *c, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->errs[i][0]) {
+			snprintf(buf, len, "%s", c->errs[i]);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+unsigned long collector_passes(struct collector *c)
+{
+	pthread_mutex_lock(&c->lock);
+	unsigned long g = c->gen;
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}

@@ -1,0 +1,40 @@
+/* Runs the backends' listings off the UI thread and hands the newest one over. */
+#ifndef GUESTTOP_COLLECTOR_H
+#define GUESTTOP_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/backend.h"
+
+#define COLLECTOR_MAX_BACKENDS 8
+
+struct collector;
+
+/* bes stay owned by the caller and must outlive the collector. */
+struct collector *collector_new(struct backend *bes, size_t n, unsigned interval_ms);
+void collector_free(struct collector *c);
+
+/*
+ * One pass in the calling thread: connect what is not connected, list
+ * every connected backend into out. errs[i] gets backend i's error ("" if
+ * none). Returns the number of backends that failed.
+ */
+int collector_once(struct backend *bes, size_t n, struct guest_list *out,
+		   char errs[][BACKEND_ERR_MAX]);
+
+/* Start the background thread. */
+int collector_start(struct collector *c);
+/* Ask for a listing now rather than at the next interval. */
+void collector_poke(struct collector *c);
+/*
+ * If a listing newer than *gen exists, copy it into dst, update *gen and
+ * return 1; else 0. Never waits on a backend.
+ */
+int collector_take(struct collector *c, struct guest_list *dst, unsigned long *gen);
+/* The first backend error, or "" when all are fine. */
+void collector_error(struct collector *c, char *buf, size_t len);
+/* How many listings have completed (for tests and the header). */
+unsigned long collector_passes(struct collector *c);
+
+#endif

@@ -1,0 +1,499 @@
+/* The libvirt backend: lists domains with one batched stats call and maps running ones to host processes. */
+#include "backends/libvirt.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "backends/cgroup.h"
+#include "backends/procfs.h"
+
+#define MAX_VCPU_TIDS 4096
+
+/* Host mapping of one running domain, kept while its uuid and id stay the same. */
+struct mapping {
+	char uuid[GUEST_UUID_LEN];
+	int id;
+	pid_t pid;
+	unsigned n_tids;
+	pid_t *tids;		/* (owned) */
+	enum cgroup_mode cgroup_mode;
+	char cgroup[GUEST_CGROUP_MAX];
+	bool seen;
+};
+
+struct libvirt_priv {
+	virConnectPtr conn;
+	char kind[GUEST_KIND_MAX];
+	char driver_dir[16];	/* below <run>/libvirt: "qemu", "lxc"; "" no host mapping */
+	bool local;
+	bool batched_stats;	/* does the driver answer virConnectGetAllDomainStats? */
+	struct mapping *maps;	/* (owned) */
+	size_t n_maps, cap_maps;
+};
+
+static void quiet_error(void *data, virErrorPtr err)
+{
+	(void)data;
+	(void)err;
+}
+
+void libvirt_quiet_errors(void)
+{
+	virSetErrorFunc(NULL, quiet_error);
+}
+
+/* libvirt's last error as one line (no newlines: it goes to a status line). */
+static void last_error(char *err, size_t errlen, const char *uri, const char *what)
+{
+	virErrorPtr e = virGetLastError();
+	const char *msg = e && e->message ? e->message : "unknown error";
+	snprintf(err, errlen, "%s: %s%s%s", uri, what ? what : "", what ? ": " : "", msg);
+	for (char *p = err; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	virResetLastError();
+}
+
+int libvirt_name_is_path_safe(const char *name)
+{
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+int libvirt_uri_is_local(const char *uri)
+{
+	const char *s = strstr(uri, "://");
+	if (!s)
+		return 1;	/* "qemu:" style aliases are local */
+	return s[3] == '/' || s[3] == '\0';
+}
+
+/* The value of attribute `name` within [tag, tag_end), or NULL. */
+static const char *find_attr(const char *tag, const char *tag_end, const char *name, size_t *vlen)
+{
+	size_t nl = strlen(name);
+	for (const char *p = tag; p + nl + 2 < tag_end; p++) {
+		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && memcmp(p, name, nl) == 0 &&
+		    p[nl] == '=' && (p[nl + 1] == '\'' || p[nl + 1] == '"')) {
+			char q = p[nl + 1];
+			const char *v = p + nl + 2;
+			const char *e = memchr(v, q, (size_t)(tag_end - v));
+			if (!e)
+				return NULL;
+			*vlen = (size_t)(e - v);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static bool attr_u64(const char *tag, const char *tag_end, const char *name, unsigned long long *out)
+{
+	size_t vl;
+	const char *v = find_attr(tag, tag_end, name, &vl);
+	if (!v || vl == 0 || vl > 18)
+		return false;
+	unsigned long long x = 0;
+	for (size_t i = 0; i < vl; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	*out = x;
+	return true;
+}
+
+static const char *memstr(const char *h, size_t hl, const char *n)
+{
+	size_t nl = strlen(n);
+	if (nl > hl)
+		return NULL;
+	for (size_t i = 0; i + nl <= hl; i++)
+		if (h[i] == n[0] && memcmp(h + i, n, nl) == 0)
+			return h + i;
+	return NULL;
+}
+
+int libvirt_parse_status_xml(const char *buf, size_t len, pid_t *pid, pid_t *tids,
+			     unsigned max, unsigned *n)
+{
+	const char *end = buf + len;
+	const char *ds = memstr(buf, len, "<domstatus");
+	*n = 0;
+	if (!ds)
+		return -1;
+	const char *ds_end = memchr(ds, '>', (size_t)(end - ds));
+	unsigned long long v;
+	if (!ds_end || !attr_u64(ds, ds_end, "pid", &v) || v == 0 || v > 0x3fffffff)
+		return -1;
+	*pid = (pid_t)v;
+	for (unsigned i = 0; i < max; i++)
+		tids[i] = 0;
+	/* The status part ends where the domain definition starts. */
+	const char *dom = memstr(ds_end, (size_t)(end - ds_end), "<domain");
+	const char *limit = dom ? dom : end;
+	const char *vc = memstr(ds_end, (size_t)(limit - ds_end), "<vcpus>");
+	if (!vc)
+		return 0;
+	const char *vc_end = memstr(vc, (size_t)(limit - vc), "</vcpus>");
+	if (!vc_end)
+		vc_end = limit;
+	for (const char *p = vc + 7; (p = memstr(p, (size_t)(vc_end - p), "<vcpu ")); ) {
+		const char *te = memchr(p, '>', (size_t)(vc_end - p));
+		if (!te)
+			break;
+		unsigned long long id, tid;
+		if (attr_u64(p, te, "id", &id) && attr_u64(p, te, "pid", &tid) && id < max &&
+		    tid > 0 && tid <= 0x3fffffff) {
+			tids[id] = (pid_t)tid;
+			if (id + 1 > *n)
+				*n = (unsigned)id + 1;
+		}
+		p = te;
+	}
+	return 0;
+}
+
+static enum guest_state map_state(int s)
+{
+	switch (s) {
+	case VIR_DOMAIN_RUNNING: return GUEST_STATE_RUNNING;
+	case VIR_DOMAIN_BLOCKED: return GUEST_STATE_BLOCKED;
+	case VIR_DOMAIN_PAUSED: return GUEST_STATE_PAUSED;
+	case VIR_DOMAIN_SHUTDOWN: return GUEST_STATE_SHUTDOWN;
+	case VIR_DOMAIN_SHUTOFF: return GUEST_STATE_SHUTOFF;
+	case VIR_DOMAIN_CRASHED: return GUEST_STATE_CRASHED;
+	case VIR_DOMAIN_PMSUSPENDED: return GUEST_STATE_PMSUSPENDED;
+	default: return GUEST_STATE_UNKNOWN;
+	}
+}
+
+static int lv_open(struct backend *be, char *err, size_t errlen)
+{
+	struct libvirt_priv *lp = calloc(1, sizeof(*lp));
+	if (!lp) {
+		snprintf(err, errlen, "%s: out of memory", be->uri);
+		return -1;
+	}
+	lp->conn = virConnectOpen(be->uri);
+	if (!lp->conn && geteuid() != 0) {
+		/* A user without write access may still watch. */
+		virResetLastError();
+		lp->conn = virConnectOpenReadOnly(be->uri);
+	}
+	if (!lp->conn) {
+		last_error(err, errlen, be->uri, NULL);
+		free(lp);
+		return -1;
+	}
+	const char *type = virConnectGetType(lp->conn);
+	type = type ? type : "";
+	if (strcasecmp(type, "QEMU") == 0) {
+		snprintf(lp->kind, sizeof(lp->kind), "kvm");
+		snprintf(lp->driver_dir, sizeof(lp->driver_dir), "qemu");
+	} else if (strcasecmp(type, "LXC") == 0) {
+		snprintf(lp->kind, sizeof(lp->kind), "libvirt-lxc");
+		snprintf(lp->driver_dir, sizeof(lp->driver_dir), "lxc");
+	} else if (strcasecmp(type, "Xen") == 0) {
+		snprintf(lp->kind, sizeof(lp->kind), "xen");
+	} else if (strcasecmp(type, "OPENVZ") == 0) {
+		snprintf(lp->kind, sizeof(lp->kind), "openvz");
+	} else {
+		snprintf(lp->kind, sizeof(lp->kind), "%.*s", (int)sizeof(lp->kind) - 1, type);
+		for (char *p = lp->kind; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	lp->local = libvirt_uri_is_local(be->uri);
+	lp->batched_stats = true;
+	be->priv = lp;
+	return 0;
+}
+
+static void free_maps(struct libvirt_priv *lp)
+{
+	for (size_t i = 0; i < lp->n_maps; i++)
+		free(lp->maps[i].tids);
+	free(lp->maps);
+	lp->maps = NULL;
+	lp->n_maps = lp->cap_maps = 0;
+}
+
+static void lv_close(struct backend *be)
+{
+	struct libvirt_priv *lp = be->priv;
+	if (!lp)
+		return;
+	if (lp->conn)
+		virConnectClose(lp->conn);
+	free_maps(lp);
+	free(lp);
+	be->priv = NULL;
+}
+
+static bool lv_alive(struct backend *be)
+{
+	struct libvirt_priv *lp = be->priv;
+	return lp && lp->conn && virConnectIsAlive(lp->conn) == 1;
+}
+
+/* vCPU threads by their name, for when the status XML is unreadable: "CPU 0/KVM". */
+static unsigned tids_from_comm(int proc_fd, pid_t pid, pid_t *tids, unsigned max)
+{
+	char rel[64];
+	unsigned n = 0;
+	snprintf(rel, sizeof(rel), "%d/task", (int)pid);
+	int tfd = openat(proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return 0;
+	DIR *d = fdopendir(tfd);
+	if (!d) {
+		close(tfd);
+		return 0;
+	}
+	for (unsigned i = 0; i < max; i++)
+		tids[i] = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char path[300], comm[64];
+		unsigned idx;
+		char tail[8];
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/comm", de->d_name);
+		if (procfs_read_at(dirfd(d), path, comm, sizeof(comm)) <= 0)
+			continue;
+		if (sscanf(comm, "CPU %u/%7s", &idx, tail) == 2 && strncmp(tail, "KVM", 3) == 0 &&
+		    idx < max) {
+			tids[idx] = (pid_t)atoi(de->d_name);
+			if (idx + 1 > n)
+				n = idx + 1;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* Fill m for a running domain from the driver's run directory and /proc. */
+static void build_mapping(struct backend *be, struct libvirt_priv *lp, const char *name,
+			  struct mapping *m)
+{
+	const struct host_paths *hp = be->paths;
+	char path[4096 + GUEST_NAME_MAX];
+	static char buf[1 << 20];
+	pid_t tids[MAX_VCPU_TIDS];
+	unsigned n = 0;
+	int proc_fd = -1, run_fd = -1;
+
+	if (!lp->local || !lp->driver_dir[0] || !libvirt_name_is_path_safe(name))
+		return;
+	snprintf(path, sizeof(path), "%s/libvirt/%s", hp->run_root, lp->driver_dir);
+	run_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	proc_fd = open(hp->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run_fd < 0 || proc_fd < 0)
+		goto cleanup;
+
+	snprintf(path, sizeof(path), "%s.xml", name);
+	ssize_t len = procfs_read_at(run_fd, path, buf, sizeof(buf));
+	if (len <= 0 || libvirt_parse_status_xml(buf, (size_t)len, &m->pid, tids, MAX_VCPU_TIDS, &n) < 0) {
+		n = 0;
+		snprintf(path, sizeof(path), "%s.pid", name);
+		len = procfs_read_at(run_fd, path, buf, 64);
+		if (len <= 0 || procfs_parse_pid(buf, (size_t)len, &m->pid) < 0) {
+			m->pid = 0;
+			goto cleanup;
+		}
+	}
+	if (n == 0 && strcmp(lp->driver_dir, "qemu") == 0)
+		n = tids_from_comm(proc_fd, m->pid, tids, MAX_VCPU_TIDS);
+	/* Keep the vCPUs in id order; a gap means we did not find that thread. */
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (tids[i] > 0)
+			tids[k++] = tids[i];
+	if (k) {
+		m->tids = malloc(k * sizeof(pid_t));
+		if (m->tids) {
+			memcpy(m->tids, tids, k * sizeof(pid_t));
+			m->n_tids = k;
+		}
+	}
+
+	snprintf(path, sizeof(path), "%d/cgroup", (int)m->pid);
+	len = procfs_read_at(proc_fd, path, buf, sizeof(buf));
+	if (len > 0)
+		m->cgroup_mode = cgroup_from_proc(buf, (size_t)len, m->cgroup, sizeof(m->cgroup));
+cleanup:
+	if (run_fd >= 0)
+		close(run_fd);
+	if (proc_fd >= 0)
+		close(proc_fd);
+}
+
+static struct mapping *find_or_make_mapping(struct backend *be, struct libvirt_priv *lp,
+					    const char *uuid, int id, const char *name)
+{
+	for (size_t i = 0; i < lp->n_maps; i++) {
+		struct mapping *m = &lp->maps[i];
+		if (m->id == id && strcmp(m->uuid, uuid) == 0) {
+			/* A mapping without a process is retried: the pid file may be late. */
+			if (m->pid > 0) {
+				m->seen = true;
+				return m;
+			}
+			free(m->tids);
+			*m = lp->maps[--lp->n_maps];
+			break;
+		}
+	}
+	if (lp->n_maps == lp->cap_maps) {
+		size_t cap = lp->cap_maps ? lp->cap_maps * 2 : 16;
+		struct mapping *v = realloc(lp->maps, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		lp->maps = v;
+		lp->cap_maps = cap;
+	}
+	struct mapping *m = &lp->maps[lp->n_maps++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
+	m->id = id;
+	m->seen = true;
+	build_mapping(be, lp, name, m);
+	return m;
+}
+
+static void sweep_mappings(struct libvirt_priv *lp)
+{
+	for (size_t i = 0; i < lp->n_maps;) {
+		if (!lp->maps[i].seen) {
+			free(lp->maps[i].tids);
+			lp->maps[i] = lp->maps[--lp->n_maps];
+		} else {
+			lp->maps[i++].seen = false;
+		}
+	}
+}
+
+static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr dom,
+		     virTypedParameterPtr params, int nparams, struct guest_list *out)
+{
+	struct guest_ident *g = guest_list_add(out);
+	if (!g)
+		return -1;
+	g->backend = be;
+	snprintf(g->kind, sizeof(g->kind), "%s", lp->kind);
+	const char *name = virDomainGetName(dom);
+	snprintf(g->name, sizeof(g->name), "%s", name ? name : "");
+	if (virDomainGetUUIDString(dom, g->uuid) < 0)
+		g->uuid[0] = '\0';
+	unsigned int id = virDomainGetID(dom);
+	g->id = id == (unsigned int)-1 ? -1 : (int)id;
+
+	int state = 0;
+	unsigned int vcpus = 0;
+	unsigned long long cur = 0, max = 0;
+	if (params) {
+		if (virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
+			g->state = map_state(state);
+		if (virTypedParamsGetUInt(params, nparams, "vcpu.current", &vcpus) == 1)
+			g->vcpus = vcpus;
+		if (virTypedParamsGetULLong(params, nparams, "balloon.current", &cur) == 1)
+			g->mem_bytes = cur * 1024;
+		if (virTypedParamsGetULLong(params, nparams, "balloon.maximum", &max) == 1)
+			g->mem_max_bytes = max * 1024;
+	}
+	/* Drivers whose stats lack a group (the test driver) are asked directly. */
+	if (!params || !g->vcpus || g->mem_bytes == GT_UNKNOWN) {
+		virDomainInfo info;
+		if (virDomainGetInfo(dom, &info) == 0) {
+			g->state = map_state(info.state);
+			g->vcpus = info.nrVirtCpu;
+			g->mem_bytes = (uint64_t)info.memory * 1024;
+			g->mem_max_bytes = (uint64_t)info.maxMem * 1024;
+		}
+	}
+	if (guest_state_is_active(g->state) && g->id >= 0) {
+		struct mapping *m = find_or_make_mapping(be, lp, g->uuid, g->id, g->name);
+		if (m) {
+			g->pid = m->pid;
+			g->cgroup_mode = m->cgroup_mode;
+			snprintf(g->cgroup, sizeof(g->cgroup), "%s", m->cgroup);
+			if (guest_ident_set_vcpu_tids(g, m->tids, m->n_tids) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t errlen)
+{
+	struct libvirt_priv *lp = be->priv;
+	int ret = -1;
+	virDomainStatsRecordPtr *recs = NULL;
+	virDomainPtr *doms = NULL;
+	int n = -1;
+
+	if (lp->batched_stats) {
+		/* One call for every domain; NOWAIT: never wait behind a busy monitor. */
+		n = virConnectGetAllDomainStats(lp->conn,
+						VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON |
+							VIR_DOMAIN_STATS_VCPU,
+						&recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+		if (n < 0) {
+			virErrorPtr e = virGetLastError();
+			if (e && (e->code == VIR_ERR_NO_SUPPORT || e->code == VIR_ERR_INVALID_ARG)) {
+				lp->batched_stats = false;
+				virResetLastError();
+			} else {
+				last_error(err, errlen, be->uri, "listing guests");
+				goto cleanup;
+			}
+		} else {
+			for (int i = 0; i < n; i++)
+				if (add_guest(be, lp, recs[i]->dom, recs[i]->params, recs[i]->nparams, out) < 0)
+					goto oom;
+		}
+	}
+	if (!lp->batched_stats) {
+		n = virConnectListAllDomains(lp->conn, &doms, 0);
+		if (n < 0) {
+			last_error(err, errlen, be->uri, "listing guests");
+			goto cleanup;
+		}
+		for (int i = 0; i < n; i++)
+			if (add_guest(be, lp, doms[i], NULL, 0, out) < 0)
+				goto oom;
+	}
+	sweep_mappings(lp);
+	ret = 0;
+	goto cleanup;
+oom:
+	snprintf(err, errlen, "%s: out of memory", be->uri);
+cleanup:
+	if (recs)
+		virDomainStatsRecordListFree(recs);
+	if (doms) {
+		for (int i = 0; i < n; i++)
+			virDomainFree(doms[i]);
+		free(doms);
+	}
+	return ret;
+}
+
+const struct backend_ops libvirt_backend_ops = {
+	.name = "libvirt",
+	.open = lv_open,
+	.list = lv_list,
+	.alive = lv_alive,
+	.close = lv_close,
+};

@@ -1,0 +1,26 @@
+/* The libvirt backend: one implementation for every libvirt URI, with the host mapping per driver. */
+#ifndef GUESTTOP_LIBVIRT_H
+#define GUESTTOP_LIBVIRT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Install a quiet libvirt error handler: nothing may print while curses owns the terminal. */
+void libvirt_quiet_errors(void);
+
+/*
+ * Parse libvirt's qemu status XML (/run/libvirt/qemu/NAME.xml): the qemu pid
+ * from <domstatus pid=...> and the vCPU thread ids from <vcpus><vcpu id pid/>,
+ * stored in tids[id] for id < max. *n gets 1 + the highest id seen.
+ * Returns 0 when the pid was found.
+ */
+int libvirt_parse_status_xml(const char *buf, size_t len, pid_t *pid, pid_t *tids,
+			     unsigned max, unsigned *n);
+
+/* Is `name` safe to use as one path component (no '/', not "." or "..")? */
+int libvirt_name_is_path_safe(const char *name);
+
+/* Is the URI's host part empty, so the guests' processes run on this host? */
+int libvirt_uri_is_local(const char *uri);
+
+#endif

@@ -1,0 +1,53 @@
+/* Parsers for the /proc files the sampler reads, kept apart from the reading. */
+#ifndef GUESTTOP_PROCFS_H
+#define GUESTTOP_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_stat {
+	char comm[64];
+	char state;
+	uint64_t utime;		/* clock ticks, all threads of the process */
+	uint64_t stime;
+	uint64_t starttime;	/* clock ticks after boot: with the pid, the process's identity */
+	uint64_t rss_pages;
+	int processor;		/* CPU it last ran on */
+};
+
+struct proc_schedstat {
+	uint64_t exec_ns;	/* time spent on the CPU */
+	uint64_t run_delay_ns;	/* time spent runnable, waiting for a CPU */
+	uint64_t timeslices;
+};
+
+struct proc_io {
+	uint64_t read_bytes;	/* bytes that reached the storage layer */
+	uint64_t write_bytes;
+	uint64_t rchar, wchar;
+};
+
+/* Each returns 0 on success, -1 when the buffer is not of the expected form. */
+int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out);
+int procfs_parse_schedstat(const char *buf, size_t len, struct proc_schedstat *out);
+int procfs_parse_io(const char *buf, size_t len, struct proc_io *out);
+/* A pid file: one decimal pid, optional trailing newline. */
+int procfs_parse_pid(const char *buf, size_t len, pid_t *out);
+
+/*
+ * /proc/PID/cgroup: the path of the v1 hierarchy that carries `controller`
+ * ("cpu", "memory", ...), or with controller NULL the unified (v2) line "0::".
+ */
+int procfs_parse_cgroup(const char *buf, size_t len, const char *controller,
+			char *path, size_t pathlen);
+
+/*
+ * Read a whole small file relative to a directory fd into buf (NUL-terminated).
+ * Returns the length, or -1 with errno set.
+ */
+ssize_t procfs_read_at(int dirfd, const char *rel, char *buf, size_t size);
+/* Read a kept-open file from offset 0. */
+ssize_t procfs_pread(int fd, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,168 @@
+/* Parse the command line against the options table; every value is checked, nothing is guessed. */
+#include "config/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/columns.h"
+
+void options_usage(FILE *f, const char *prog)
+{
+	fprintf(f, "Usage: %s [OPTION]...\n"
+		   "Watch and rank the guests of a virtualization host by what they cost it.\n\n",
+		prog);
+#define X(lname, sname, has_arg, argname, help)                                                  \
+	{                                                                                        \
+		char left[48];                                                                   \
+		if ((sname) < 0x100)                                                             \
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", (char)(sname), lname,      \
+				 has_arg ? " " : "", has_arg ? (const char *)argname : "");      \
+		else                                                                             \
+			snprintf(left, sizeof(left), "    --%s%s%s", lname, has_arg ? " " : "",  \
+				 has_arg ? (const char *)argname : "");                          \
+		fprintf(f, "  %-26s %s\n", left, help);                                          \
+	}
+	GT_OPTIONS(X)
+#undef X
+	fprintf(f, "\nIn the console: F1 or h for help, q or F10 to quit.\n");
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+#define X(lname, sname, has_arg, argname, help) { lname, has_arg ? required_argument : no_argument, NULL, sname },
+		GT_OPTIONS(X)
+#undef X
+		{ NULL, 0, NULL, 0 }
+	};
+	char shortopts[64] = ":";
+	size_t sl = 1;
+#define X(lname, sname, has_arg, argname, help)          \
+	if ((sname) < 0x100) {                           \
+		shortopts[sl++] = (char)(sname);         \
+		if (has_arg)                             \
+			shortopts[sl++] = ':';           \
+	}
+	GT_OPTIONS(X)
+#undef X
+	shortopts[sl] = '\0';
+
+	memset(o, 0, sizeof(*o));
+	o->delay_s = 2.0;
+	o->format = FORMAT_TEXT;
+	o->sort_column = COL_CPU;
+	o->proc_root = "/proc";
+	o->sys_root = "/sys";
+	o->run_root = "/run";
+
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (o->n_uris == OPT_MAX_URIS) {
+				snprintf(err, errlen, "at most %d URIs", OPT_MAX_URIS);
+				return -1;
+			}
+			if (!optarg[0]) {
+				snprintf(err, errlen, "empty URI");
+				return -1;
+			}
+			o->uris[o->n_uris++] = optarg;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case 'n':
+			if (parse_long(optarg, 1, 1000000000L, &o->iterations) < 0) {
+				snprintf(err, errlen, "invalid iteration count '%.64s' (a whole number >= 1)", optarg);
+				return -1;
+			}
+			break;
+		case 'd': {
+			char *end;
+			errno = 0;
+			double d = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(d) || d < 0.1 || d > 3600) {
+				snprintf(err, errlen, "invalid delay '%.64s' (seconds, 0.1 to 3600)", optarg);
+				return -1;
+			}
+			o->delay_s = d;
+			break;
+		}
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o->format = FORMAT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				o->format = FORMAT_CSV;
+			else {
+				snprintf(err, errlen, "invalid format '%.64s' (text or csv)", optarg);
+				return -1;
+			}
+			break;
+		case 's': {
+			int col = column_by_name(optarg);
+			if (col < 0) {
+				snprintf(err, errlen, "unknown sort column '%.64s'", optarg);
+				return -1;
+			}
+			o->sort_column = col;
+			break;
+		}
+		case 'I':
+			o->sort_invert = true;
+			break;
+		case 0x100:
+			o->proc_root = optarg;
+			break;
+		case 0x101:
+			o->sys_root = optarg;
+			break;
+		case 0x102:
+			o->run_root = optarg;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case 'V':
+			o->version = true;
+			break;
+		case ':':
+			if (optopt)
+				snprintf(err, errlen, "option '-%c' needs a value", optopt);
+			else
+				snprintf(err, errlen, "option '%.64s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "unknown option '%.64s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%.64s'", argv[optind]);
+		return -1;
+	}
+	if (o->n_uris == 0) {
+		const char *env = getenv("LIBVIRT_DEFAULT_URI");
+		o->uris[o->n_uris++] = env && env[0] ? env : "qemu:///system";
+	}
+	return 0;
+}

@@ -1,0 +1,216 @@
+/* Batch mode: refresh, print, sleep to an absolute deadline; unknown values stay empty or "-". */
+#include "tui/batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/collector.h"
+#include "backends/host.h"
+#include "backends/sampler.h"
+#include "tui/columns.h"
+#include "tui/model.h"
+#include "widgets/text.h"
+
+static volatile sig_atomic_t batch_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	batch_stop = 1;
+}
+
+static void iso_time(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A CSV field: quoted when it holds a comma, quote or space; controls already escaped. */
+static void csv_text(FILE *f, const char *raw)
+{
+	char esc[GUEST_NAME_MAX * 8];
+	text_escape(raw, esc, sizeof(esc));
+	if (strpbrk(esc, ",\" ")) {
+		fputc('"', f);
+		for (const char *p = esc; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(esc, f);
+	}
+}
+
+static void csv_num(FILE *f, double v, int decimals)
+{
+	if (!isnan(v))
+		fprintf(f, "%.*f", decimals, v);
+}
+
+static void print_csv(FILE *f, const struct model *m, const size_t *order, const char *now)
+{
+	for (size_t k = 0; k < m->n; k++) {
+		const struct guest_row *r = &m->rows[order[k]];
+		fprintf(f, "%s,", now);
+		csv_text(f, r->g.kind);
+		fputc(',', f);
+		csv_text(f, r->g.name);
+		fprintf(f, ",%s,%s,", r->g.uuid, guest_state_name(r->g.state));
+		csv_num(f, column_number(r, COL_VCPU), 0);
+		fputc(',', f);
+		csv_num(f, r->rates.cpu_pct, 1);
+		fputc(',', f);
+		csv_num(f, r->rates.steal_pct, 1);
+		fputc(',', f);
+		csv_num(f, column_number(r, COL_MEM), 0);
+		fputc(',', f);
+		csv_num(f, column_number(r, COL_RSS), 0);
+		fputc(',', f);
+		csv_num(f, r->rates.read_bps, 0);
+		fputc(',', f);
+		csv_num(f, r->rates.write_bps, 0);
+		fputc('\n', f);
+	}
+}
+
+static void print_text(FILE *f, const struct model *m, const size_t *order, const char *now,
+		       const struct host_sample *hs)
+{
+	struct model_counts mc;
+	model_counts(m, &mc);
+	char used[16], total[16];
+	format_bytes((double)hs->mem_used, used, sizeof(used));
+	format_bytes((double)hs->mem_total, total, sizeof(total));
+	fprintf(f, "guesttop %s  cpus %u  load %.2f %.2f %.2f  mem %s/%s  guests: %u running, %u paused, %u shut off\n",
+		now, hs->ncpu, hs->load[0], hs->load[1], hs->load[2], used, total, mc.running, mc.paused,
+		mc.shutoff);
+	/* Names are not cut in batch mode: the name column is as wide as the widest. */
+	int namew = columns[COL_NAME].width;
+	for (size_t i = 0; i < m->n; i++) {
+		char esc[GUEST_NAME_MAX * 8];
+		text_escape(m->rows[i].g.name, esc, sizeof(esc));
+		int w = text_width(esc);
+		if (w > namew)
+			namew = w;
+	}
+	char cell[GUEST_NAME_MAX * 8 + 1], fit[GUEST_NAME_MAX * 8 + 64];
+	for (int c = 0; c < COL_COUNT_; c++) {
+		int w = c == COL_NAME ? namew : columns[c].width;
+		if (columns[c].kind == COL_TEXT)
+			fprintf(f, "%s%-*s", c ? " " : "", w, columns[c].title);
+		else
+			fprintf(f, " %*s", w, columns[c].title);
+	}
+	fputc('\n', f);
+	for (size_t k = 0; k < m->n; k++) {
+		const struct guest_row *r = &m->rows[order[k]];
+		for (int c = 0; c < COL_COUNT_; c++) {
+			int w = c == COL_NAME ? namew : columns[c].width;
+			column_format(r, (enum column)c, cell, sizeof(cell));
+			if (columns[c].kind == COL_TEXT) {
+				text_fit(cell, w, 1, fit, sizeof(fit));
+				fprintf(f, "%s%s", c ? " " : "", fit);
+			} else {
+				fprintf(f, " %*s", w, cell);
+			}
+		}
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+}
+
+static void sleep_until(struct timespec *deadline, double delay_s)
+{
+	long ns = (long)((delay_s - floor(delay_s)) * 1e9);
+	deadline->tv_sec += (time_t)delay_s;
+	deadline->tv_nsec += ns;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+	while (!batch_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+		;
+}
+
+int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
+{
+	int ret = 1;
+	struct model m;
+	struct guest_list list;
+	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
+	size_t *order = NULL;
+	struct host *host = host_new();
+	struct timespec deadline;
+
+	guest_list_init(&list);
+	if (model_init(&m, o->proc_root) < 0) {
+		fprintf(stderr, "guesttop: cannot open %s: %s\n", o->proc_root, strerror(errno));
+		goto cleanup;
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o->format == FORMAT_CSV)
+		fprintf(out, "time,backend,name,uuid,state,vcpus,cpu_pct,steal_pct,mem_bytes,rss_bytes,"
+			     "disk_read_bps,disk_write_bps\n");
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	bool warned_io = false;
+	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {
+		guest_list_clear(&list);
+		int failed = collector_once(bes, n, &list, errs);
+		for (size_t i = 0; i < n; i++) {
+			if (errs[i][0])
+				fprintf(stderr, "guesttop: %s\n", errs[i]);
+		}
+		/* Nothing to show at all at the start: a script must see the failure. */
+		if (it == 1 && failed)
+			goto cleanup;
+		if (model_update(&m, &list) < 0) {
+			fprintf(stderr, "guesttop: out of memory\n");
+			goto cleanup;
+		}
+		model_sample(&m);
+		struct host_sample hs;
+		host_sample(host, &hs);
+		if (m.io_denied && !warned_io) {
+			fprintf(stderr, "guesttop: disk columns need root (cannot read /proc/PID/io)\n");
+			warned_io = true;
+		}
+		size_t *no = realloc(order, (m.n ? m.n : 1) * sizeof(*order));
+		if (!no)
+			goto cleanup;
+		order = no;
+		columns_sort(&m, (enum column)o->sort_column, o->sort_invert, order);
+		char now[32];
+		iso_time(now, sizeof(now));
+		if (o->format == FORMAT_CSV)
+			print_csv(out, &m, order, now);
+		else
+			print_text(out, &m, order, now, &hs);
+		if (fflush(out) == EOF || ferror(out)) {
+			/* A closed pipe (head -n) is a normal end for a script. */
+			ret = 0;
+			goto cleanup;
+		}
+		if (o->iterations == 0 || it < o->iterations)
+			sleep_until(&deadline, o->delay_s);
+	}
+	ret = 0;
+cleanup:
+	free(order);
+	guest_list_free(&list);
+	model_free(&m);
+	host_free(host);
+	return ret;
+}
