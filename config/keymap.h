@@ -1,0 +1,41 @@
+/* The console's actions and their default keys: one list drives dispatch and the help screen. */
+#ifndef GUESTTOP_KEYMAP_H
+#define GUESTTOP_KEYMAP_H
+
+#include <stddef.h>
+
+/* X(id, help text) */
+#define GT_ACTIONS(X) \
+	X(UP, "move the selection up") \
+	X(DOWN, "move the selection down") \
+	X(PAGE_UP, "one page up") \
+	X(PAGE_DOWN, "one page down") \
+	X(HOME, "first guest") \
+	X(END, "last guest") \
+	X(SORT_PREV, "sort by the column to the left") \
+	X(SORT_NEXT, "sort by the column to the right") \
+	X(SORT_MENU, "choose the sort column") \
+	X(SORT_CPU, "sort by CPU%") \
+	X(SORT_MEM, "sort by RSS (host memory)") \
+	X(INVERT, "invert the sort order") \
+	X(SEARCH, "search guests by name") \
+	X(SEARCH_NEXT, "next guest matching the search") \
+	X(HELP, "this help") \
+	X(REDRAW, "redraw the screen") \
+	X(QUIT, "quit")
+
+enum action {
+	ACT_NONE = 0,
+#define X(id, help) ACT_##id,
+	GT_ACTIONS(X)
+#undef X
+	ACT_COUNT_
+};
+
+/* The action bound to a curses key code, ACT_NONE if none. */
+enum action keymap_lookup(int key);
+/* The keys bound to an action as text ("F1 h ?"), for help and the man page. */
+void keymap_keys_for(enum action a, char *buf, size_t len);
+const char *keymap_action_help(enum action a);
+
+#endif
