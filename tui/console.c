@@ -52,7 +52,12 @@ struct console {
 	bool invert;
 	struct table_view view;
 	int table_height;
-	char sel_uuid[GUEST_UUID_LEN];	/* the selection follows the guest across re-sorts */
+	/*
+	 * Until the user moves it, the selection stays on the first row (the top
+	 * consumer); after that it follows the chosen guest across re-sorts.
+	 */
+	bool user_selected;
+	char sel_uuid[GUEST_UUID_LEN];
 	const struct backend *sel_backend;
 	enum console_screen screen;
 	int help_top;
@@ -173,7 +178,7 @@ static void console_message(struct console *c, bool error, const char *fmt, ...)
 
 static void remember_selection(struct console *c)
 {
-	if (c->m.n && c->view.selected < c->m.n) {
+	if (c->user_selected && c->m.n && c->view.selected < c->m.n) {
 		const struct guest_row *r = &c->m.rows[c->order[c->view.selected]];
 		snprintf(c->sel_uuid, sizeof(c->sel_uuid), "%s", r->g.uuid);
 		c->sel_backend = r->g.backend;
@@ -192,7 +197,7 @@ static void resort(struct console *c)
 	}
 	columns_sort(&c->m, c->sort, c->invert, c->order);
 	/* Keep the selected guest selected wherever the sort put it. */
-	for (size_t i = 0; i < c->m.n; i++) {
+	for (size_t i = 0; c->user_selected && i < c->m.n; i++) {
 		const struct guest_row *r = &c->m.rows[c->order[i]];
 		if (r->g.backend == c->sel_backend && strcmp(r->g.uuid, c->sel_uuid) == 0) {
 			c->view.selected = i;
@@ -204,6 +209,7 @@ static void resort(struct console *c)
 
 static void select_row(struct console *c, size_t i)
 {
+	c->user_selected = true;
 	table_view_select(&c->view, i, c->m.n, c->table_height);
 	remember_selection(c);
 }
@@ -591,7 +597,10 @@ static bool handle_key(struct console *c, int key)
 		return true;
 	}
 	int page = c->table_height > 1 ? c->table_height - 1 : 1;
-	switch (keymap_lookup(key)) {
+	enum action act = keymap_lookup(key);
+	if (act >= ACT_UP && act <= ACT_END)
+		c->user_selected = true;
+	switch (act) {
 	case ACT_UP: table_view_move(&c->view, -1, c->m.n, c->table_height); break;
 	case ACT_DOWN: table_view_move(&c->view, 1, c->m.n, c->table_height); break;
 	case ACT_PAGE_UP: table_view_move(&c->view, -page, c->m.n, c->table_height); break;
