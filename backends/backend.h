@@ -85,7 +85,6 @@ struct backend_ops {
 /* Where the host's state lives; tests point these at fixture trees. */
 struct host_paths {
 	const char *proc_root;		/* "/proc" */
-	const char *sys_root;		/* "/sys" */
 	const char *run_root;		/* "/run" */
 };
 

@@ -66,7 +66,6 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
 	o->proc_root = "/proc";
-	o->sys_root = "/sys";
 	o->run_root = "/run";
 
 	optind = 1;
@@ -131,9 +130,6 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->proc_root = optarg;
 			break;
 		case 0x101:
-			o->sys_root = optarg;
-			break;
-		case 0x102:
 			o->run_root = optarg;
 			break;
 		case 'h':

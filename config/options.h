@@ -19,7 +19,6 @@ struct options {
 	int sort_column;		/* enum column */
 	bool sort_invert;
 	const char *proc_root;
-	const char *sys_root;
 	const char *run_root;
 	bool help, version;
 };
@@ -33,9 +32,8 @@ struct options {
 	X("format", 'f', 1, "FORMAT", "batch output: text or csv (default text)") \
 	X("sort", 's', 1, "COLUMN", "sort by this column, e.g. cpu, steal, rss, name (default cpu)") \
 	X("invert", 'I', 0, NULL, "invert the sort order") \
-	X("proc-root", 0x100, 1, "DIR", "read process information below DIR instead of /proc") \
-	X("sys-root", 0x101, 1, "DIR", "read system information below DIR instead of /sys") \
-	X("run-root", 0x102, 1, "DIR", "read libvirt's runtime state below DIR instead of /run") \
+	X("proc-root", 0x100, 1, "DIR", "read the guests' processes below DIR instead of /proc") \
+	X("run-root", 0x101, 1, "DIR", "read libvirt's runtime state below DIR instead of /run") \
 	X("help", 'h', 0, NULL, "show this help and exit") \
 	X("version", 'V', 0, NULL, "show the version and exit")
 

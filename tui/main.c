@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	}
 	/* Before any libvirt call: errors are collected and shown, never printed. */
 	libvirt_quiet_errors();
-	paths = (struct host_paths){ o.proc_root, o.sys_root, o.run_root };
+	paths = (struct host_paths){ o.proc_root, o.run_root };
 	for (int i = 0; i < o.n_uris; i++) {
 		if (backend_init(&bes[i], &libvirt_backend_ops, o.uris[i], &paths) < 0) {
 			fprintf(stderr, "guesttop: URI too long: %.64s...\n", o.uris[i]);
