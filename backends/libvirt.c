@@ -283,6 +283,29 @@ static unsigned tids_from_comm(int proc_fd, pid_t pid, pid_t *tids, unsigned max
 	return n;
 }
 
+/* libvirt names a domain's pid file after its name escaped as in XML. */
+static void xml_escape_name(const char *name, char *out, size_t outlen)
+{
+	size_t o = 0;
+	for (const char *p = name; *p; p++) {
+		const char *rep = NULL;
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '\'': rep = "&apos;"; break;
+		case '"': rep = "&quot;"; break;
+		default: break;
+		}
+		size_t l = rep ? strlen(rep) : 1;
+		if (o + l >= outlen)
+			break;
+		memcpy(out + o, rep ? rep : p, l);
+		o += l;
+	}
+	out[o] = '\0';
+}
+
 /* Fill m for a running domain from the driver's run directory and /proc. */
 static void build_mapping(struct backend *be, struct libvirt_priv *lp, const char *name,
 			  struct mapping *m)
@@ -306,7 +329,9 @@ static void build_mapping(struct backend *be, struct libvirt_priv *lp, const cha
 	ssize_t len = procfs_read_at(run_fd, path, buf, sizeof(buf));
 	if (len <= 0 || libvirt_parse_status_xml(buf, (size_t)len, &m->pid, tids, MAX_VCPU_TIDS, &n) < 0) {
 		n = 0;
-		snprintf(path, sizeof(path), "%s.pid", name);
+		/* The status XML is root's; the pid file is readable by all, named after the XML-escaped name. */
+		xml_escape_name(name, path, sizeof(path) - 4);
+		strcat(path, ".pid");
 		len = procfs_read_at(run_fd, path, buf, 64);
 		if (len <= 0 || procfs_parse_pid(buf, (size_t)len, &m->pid) < 0) {
 			m->pid = 0;

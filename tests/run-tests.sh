@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.." || exit 1
 REPO=$(pwd)
 export GUESTTOP=${GUESTTOP:-$REPO/build/san/guesttop}
 UNIT_TESTS=${UNIT_TESTS:-$REPO/build/san/tests/unit/unit-tests}
+export TERM=${TERM:-xterm-256color}
 export GUESTTOP_FIXTURES=$REPO/tests/fixtures
 LOG_DIR=${TEST_LOG_DIR:-$REPO/build/test-logs}
 mkdir -p "$LOG_DIR"
