@@ -35,7 +35,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all check check-build demo deps install uninstall clean bench lab-setup
+.PHONY: all check check-build demo deps install uninstall clean lab-setup
 all: guesttop
 
 guesttop: $(BUILD)/guesttop
@@ -84,9 +84,6 @@ demo: deps
 	$(MAKE) all
 	bash tests/lab/lab.sh demo
 	./guesttop
-
-bench: all
-	bash tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
