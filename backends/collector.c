@@ -87,7 +87,7 @@ static void *collector_main(void *arg)
 	guest_list_init(&work);
 	for (;;) {
 		guest_list_clear(&work);
-		int failed = collector_once(c->bes, c->n, &work, errs);
+		collector_once(c->bes, c->n, &work, errs);
 
 		pthread_mutex_lock(&c->lock);
 		/* Swap rather than copy: the UI copies out under the lock. */
@@ -96,10 +96,8 @@ static void *collector_main(void *arg)
 		work = tmp;
 		c->gen++;
 		memcpy(c->errs, errs, sizeof(errs[0]) * c->n);
-		unsigned wait_ms = c->interval_ms;
-		(void)failed;
 		struct timespec until;
-		deadline_after(&until, wait_ms);
+		deadline_after(&until, c->interval_ms);
 		while (!c->stop && !c->poked) {
 			if (pthread_cond_timedwait(&c->wake, &c->lock, &until) == ETIMEDOUT)
 				break;

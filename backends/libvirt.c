@@ -81,7 +81,8 @@ int libvirt_uri_is_local(const char *uri)
 static const char *find_attr(const char *tag, const char *tag_end, const char *name, size_t *vlen)
 {
 	size_t nl = strlen(name);
-	for (const char *p = tag; p + nl + 2 < tag_end; p++) {
+	/* An attribute follows white space, so the tag's first byte never starts one. */
+	for (const char *p = tag + 1; p + nl + 2 < tag_end; p++) {
 		if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n') && memcmp(p, name, nl) == 0 &&
 		    p[nl] == '=' && (p[nl + 1] == '\'' || p[nl + 1] == '"')) {
 			char q = p[nl + 1];

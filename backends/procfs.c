@@ -28,20 +28,6 @@ static bool parse_u64(const char **p, const char *end, uint64_t *out)
 	return true;
 }
 
-/* Skip one whitespace-separated field. */
-static bool skip_field(const char **p, const char *end)
-{
-	const char *s = *p;
-	while (s < end && *s == ' ')
-		s++;
-	if (s >= end)
-		return false;
-	while (s < end && *s != ' ' && *s != '\n')
-		s++;
-	*p = s;
-	return true;
-}
-
 int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 {
 	const char *end = buf + len;
@@ -69,23 +55,30 @@ int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 	if (p >= end)
 		return -1;
 	out->state = *p++;
-	/* Fields after state, numbered as in proc(5): state is field 3. */
-	uint64_t v;
+	/*
+	 * Fields after state, numbered as in proc(5): state is field 3. Every
+	 * field is a decimal, some signed (priority, nice, tty); anything else
+	 * means the line is not what we think it is.
+	 */
 	for (int field = 4; field <= 39; field++) {
-		const char *before = p;
-		if (!parse_u64(&p, end, &v)) {
-			/* Some fields may be negative (priority, nice); skip them. */
-			p = before;
-			if (!skip_field(&p, end))
-				return field > 24 ? 0 : -1;
-			v = 0;
-		}
+		uint64_t v;
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end || *p == '\n')
+			return field > 24 ? 0 : -1;	/* old kernels end early */
+		bool negative = *p == '-';
+		if (negative)
+			p++;
+		if (!parse_u64(&p, end, &v) || (p < end && *p != ' ' && *p != '\n'))
+			return -1;
+		if (negative && (field == 14 || field == 15 || field == 22 || field == 24 || field == 39))
+			return -1;
 		switch (field) {
 		case 14: out->utime = v; break;
 		case 15: out->stime = v; break;
 		case 22: out->starttime = v; break;
 		case 24: out->rss_pages = v; break;
-		case 39: out->processor = (int)v; break;
+		case 39: out->processor = v > INT32_MAX ? -1 : (int)v; break;
 		default: break;
 		}
 	}

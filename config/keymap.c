@@ -79,8 +79,10 @@ void keymap_keys_for(enum action a, char *buf, size_t len)
 		char name[16];
 		describe_key(bindings[i].key, name, sizeof(name));
 		int w = snprintf(buf + used, len - used, "%s%s", used ? " " : "", name);
-		if (w < 0 || (size_t)w >= len - used)
+		if (w < 0 || (size_t)w >= len - used) {
+			buf[used] = '\0';	/* whole key names only */
 			break;
+		}
 		used += (size_t)w;
 	}
 }

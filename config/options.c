@@ -41,14 +41,38 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+static const struct option longopts[] = {
+#define X(lname, sname, has_arg, argname, help) { lname, has_arg ? required_argument : no_argument, NULL, sname },
+	GT_OPTIONS(X)
+#undef X
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The option getopt complained about, as the user typed it: "--delay" or "-d". */
+static void name_option(int code, const char *arg, char *buf, size_t len)
+{
+	if (arg && arg[0] == '-' && arg[1] == '-') {
+		size_t l = strcspn(arg, "=");
+		snprintf(buf, len, "%.*s", (int)(l < 64 ? l : 64), arg);
+		return;
+	}
+	for (const struct option *lo = longopts; lo->name; lo++) {
+		if (lo->val == code) {
+			if (code < 0x100)
+				snprintf(buf, len, "-%c", code);
+			else
+				snprintf(buf, len, "--%s", lo->name);
+			return;
+		}
+	}
+	if (code > 32 && code < 127)
+		snprintf(buf, len, "-%c", code);
+	else
+		snprintf(buf, len, "%.64s", arg ? arg : "?");
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-#define X(lname, sname, has_arg, argname, help) { lname, has_arg ? required_argument : no_argument, NULL, sname },
-		GT_OPTIONS(X)
-#undef X
-		{ NULL, 0, NULL, 0 }
-	};
 	char shortopts[64] = ":";
 	size_t sl = 1;
 #define X(lname, sname, has_arg, argname, help)          \
@@ -68,7 +92,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->proc_root = "/proc";
 	o->run_root = "/run";
 
-	optind = 1;
+	optind = 0;	/* 0, not 1: also resets glibc's state inside a group like -bz */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -138,18 +162,25 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		case 'V':
 			o->version = true;
 			break;
-		case ':':
-			if (optopt)
-				snprintf(err, errlen, "option '-%c' needs a value", optopt);
-			else
-				snprintf(err, errlen, "option '%.64s' needs a value", argv[optind - 1]);
+		case ':': {
+			char name[80];
+			name_option(optopt, argv[optind - 1], name, sizeof(name));
+			snprintf(err, errlen, "option '%s' needs a value", name);
 			return -1;
-		default:
-			if (optopt)
+		}
+		default: {
+			char name[80];
+			const char *arg = argv[optind - 1];
+			/* getopt says '?' both for an unknown option and for a value given to a flag. */
+			name_option(optopt, arg, name, sizeof(name));
+			if (optopt && arg[0] == '-' && arg[1] == '-' && strchr(arg, '='))
+				snprintf(err, errlen, "option '%s' takes no value", name);
+			else if (optopt && optopt < 0x100 && arg[0] == '-' && arg[1] != '-')
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errlen, "unknown option '%.64s'", argv[optind - 1]);
+				snprintf(err, errlen, "unknown option '%s'", name);
 			return -1;
+		}
 		}
 	}
 	if (optind < argc) {

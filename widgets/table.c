@@ -1,6 +1,9 @@
 /* Table scrolling: the selection stays visible, the top follows it, nothing runs past the ends. */
 #include "widgets/table.h"
 
+#include <limits.h>
+#include <stdint.h>
+
 void table_view_clamp(struct table_view *v, size_t nrows, int height)
 {
 	size_t h = height > 0 ? (size_t)height : 1;
@@ -21,10 +24,14 @@ void table_view_clamp(struct table_view *v, size_t nrows, int height)
 
 void table_view_move(struct table_view *v, long delta, size_t nrows, int height)
 {
-	if (delta < 0 && (size_t)(-delta) > v->selected)
-		v->selected = 0;
-	else
-		v->selected = (size_t)((long)v->selected + delta);
+	/* Saturate instead of overflowing, whatever delta is. */
+	if (delta < 0) {
+		size_t up = delta == LONG_MIN ? (size_t)LONG_MAX + 1 : (size_t)-delta;
+		v->selected = up > v->selected ? 0 : v->selected - up;
+	} else {
+		size_t down = (size_t)delta;
+		v->selected = down > SIZE_MAX - v->selected ? SIZE_MAX : v->selected + down;
+	}
 	table_view_clamp(v, nrows, height);
 }
 

@@ -6,7 +6,7 @@
 
 /*
  * Copy in to out with everything that could act on a terminal escaped:
- * C0/C1 controls and DEL as \xNN, invalid UTF-8 bytes as \xNN, bidi and
+ * C0 controls, DEL and invalid UTF-8 bytes as \xNN; C1 controls, bidi and
  * zero-width format characters as \u{NNNN}; a backslash as "\\".
  * Always NUL-terminates; returns the length written.
  */

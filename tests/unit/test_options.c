@@ -1,0 +1,304 @@
+/* Tests of the command-line parser: defaults, repeatable -c, the environment, and every refusal. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/options.h"
+#include "tests/unit/unit.h"
+#include "tui/columns.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+/* getopt may permute argv: give it a writable copy that outlives the options (uris borrow it). */
+struct args {
+	char *v[32];
+	int c;
+};
+
+static int parse(struct args *a, struct options *o, char *err, size_t errlen, const char *const *argv)
+{
+	a->c = 0;
+	for (; argv[a->c]; a->c++) {
+		ck_assert_int_lt(a->c, 31);
+		a->v[a->c] = strdup(argv[a->c]);
+		ck_assert_ptr_nonnull(a->v[a->c]);
+	}
+	a->v[a->c] = NULL;
+	err[0] = '\0';
+	return options_parse(o, a->c, a->v, err, errlen);
+}
+
+static void args_free(struct args *a)
+{
+	for (int i = 0; i < a->c; i++)
+		free(a->v[i]);
+	a->c = 0;
+}
+
+static void no_env(void)
+{
+	unsetenv("LIBVIRT_DEFAULT_URI");
+}
+
+START_TEST(defaults)
+{
+	static const char *const argv[] = { "guesttop", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	no_env();
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_uris, 1);
+	ck_assert_str_eq(o.uris[0], "qemu:///system");
+	ck_assert(!o.batch);
+	ck_assert_int_eq(o.iterations, 0);
+	ck_assert_double_eq(o.delay_s, 2.0);
+	ck_assert_int_eq(o.format, FORMAT_TEXT);
+	ck_assert_int_eq(o.sort_column, COL_CPU);
+	ck_assert(!o.sort_invert);
+	ck_assert_str_eq(o.proc_root, "/proc");
+	ck_assert_str_eq(o.run_root, "/run");
+	ck_assert(!o.help);
+	ck_assert(!o.version);
+	args_free(&a);
+}
+END_TEST
+
+START_TEST(every_option)
+{
+	static const char *const argv[] = {
+		"guesttop", "-b", "-n", "5", "-d", "0.5", "--format", "csv", "-s", "steal", "-I",
+		"--proc-root=tests/fixtures/kvm-v1-hybrid/proc",
+		"--run-root", "/fx/run", "-c", "test:///default", NULL
+	};
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert(o.batch);
+	ck_assert_int_eq(o.iterations, 5);
+	ck_assert_double_eq_tol(o.delay_s, 0.5, 1e-12);
+	ck_assert_int_eq(o.format, FORMAT_CSV);
+	ck_assert_int_eq(o.sort_column, COL_STEAL);
+	ck_assert(o.sort_invert);
+	ck_assert_str_eq(o.proc_root, "tests/fixtures/kvm-v1-hybrid/proc");
+	ck_assert_str_eq(o.run_root, "/fx/run");
+	ck_assert_int_eq(o.n_uris, 1);
+	ck_assert_str_eq(o.uris[0], "test:///default");
+	args_free(&a);
+}
+END_TEST
+
+START_TEST(grouped_short_options_and_help)
+{
+	static const char *const argv[] = { "guesttop", "-bI", "-hV", "-n3", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert(o.batch);
+	ck_assert(o.sort_invert);
+	ck_assert(o.help);
+	ck_assert(o.version);
+	ck_assert_int_eq(o.iterations, 3);
+	args_free(&a);
+}
+END_TEST
+
+START_TEST(connect_repeatable_in_order)
+{
+	static const char *const argv[] = { "guesttop", "-c", "qemu:///system", "--connect", "lxc:///system",
+					    "-cqemu+ssh://h/system", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	setenv("LIBVIRT_DEFAULT_URI", "test:///default", 1);
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_uris, 3);
+	ck_assert_str_eq(o.uris[0], "qemu:///system");
+	ck_assert_str_eq(o.uris[1], "lxc:///system");
+	ck_assert_str_eq(o.uris[2], "qemu+ssh://h/system");
+	args_free(&a);
+	no_env();
+}
+END_TEST
+
+START_TEST(connect_limit)
+{
+	const char *argv[2 + 2 * (OPT_MAX_URIS + 1)];
+	int n = 0;
+	argv[n++] = "guesttop";
+	for (int i = 0; i < OPT_MAX_URIS; i++) {
+		argv[n++] = "-c";
+		argv[n++] = "test:///default";
+	}
+	argv[n] = NULL;
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_uris, OPT_MAX_URIS);
+	args_free(&a);
+	argv[n++] = "-c";
+	argv[n++] = "test:///default";
+	argv[n] = NULL;
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), -1);
+	ck_assert_uint_gt(strlen(err), 0);
+	args_free(&a);
+}
+END_TEST
+
+START_TEST(env_uri_used_without_connect)
+{
+	static const char *const argv[] = { "guesttop", "-b", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	setenv("LIBVIRT_DEFAULT_URI", "lxc:///system", 1);
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_uris, 1);
+	ck_assert_str_eq(o.uris[0], "lxc:///system");
+	args_free(&a);
+	/* An empty variable is as good as none. */
+	setenv("LIBVIRT_DEFAULT_URI", "", 1);
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_str_eq(o.uris[0], "qemu:///system");
+	args_free(&a);
+	no_env();
+}
+END_TEST
+
+/* Each of these must give -1 and an error line naming the problem. */
+static const struct {
+	const char *argv[6];
+	const char *needle;	/* expected in the error text */
+} bad_cases[] = {
+	{ { "guesttop", "-n", "0", NULL }, "'0'" },
+	{ { "guesttop", "-n", "-1", NULL }, "'-1'" },
+	{ { "guesttop", "-n", "5x", NULL }, "'5x'" },
+	{ { "guesttop", "-n", "99999999999999999999", NULL }, "iteration" },
+	{ { "guesttop", "--iterations=", NULL }, "iteration" },
+	{ { "guesttop", "-d", "0", NULL }, "'0'" },
+	{ { "guesttop", "-d", "0.05", NULL }, "'0.05'" },
+	{ { "guesttop", "-d", "3601", NULL }, "'3601'" },
+	{ { "guesttop", "-d", "abc", NULL }, "'abc'" },
+	{ { "guesttop", "-d", "nan", NULL }, "'nan'" },
+	{ { "guesttop", "-d", "inf", NULL }, "'inf'" },
+	{ { "guesttop", "-d", "2s", NULL }, "'2s'" },
+	{ { "guesttop", "-d", "", NULL }, "delay" },
+	{ { "guesttop", "--format", "xml", NULL }, "'xml'" },
+	{ { "guesttop", "-f", "CSV", NULL }, "'CSV'" },
+	{ { "guesttop", "-s", "bogus", NULL }, "'bogus'" },
+	{ { "guesttop", "--bogus", NULL }, "--bogus" },
+	{ { "guesttop", "-z", NULL }, "-z" },
+	{ { "guesttop", "-d", NULL }, "-d" },
+	{ { "guesttop", "--delay", NULL }, "needs a value" },
+	/* Long-only options: the message must name them, not a raw option code. */
+	{ { "guesttop", "--proc-root", NULL }, "proc-root" },
+	{ { "guesttop", "--run-root", NULL }, "run-root" },
+	{ { "guesttop", "-c", "", NULL }, "URI" },
+	{ { "guesttop", "extra", NULL }, "'extra'" },
+	{ { "guesttop", "--batch=yes", NULL }, "batch" },
+};
+
+START_TEST(bad_values_rejected)
+{
+	struct args a;
+	struct options o;
+	char err[256];
+	int r = parse(&a, &o, err, sizeof(err), bad_cases[_i].argv);
+	ck_assert_msg(r == -1, "case %d (%s %s) accepted", _i, bad_cases[_i].argv[1],
+		      bad_cases[_i].argv[2] ? bad_cases[_i].argv[2] : "");
+	ck_assert_msg(strstr(err, bad_cases[_i].needle) != NULL, "case %d: error '%s' lacks '%s'", _i, err,
+		      bad_cases[_i].needle);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	args_free(&a);
+}
+END_TEST
+
+START_TEST(delay_bounds_accepted)
+{
+	static const char *const lo[] = { "guesttop", "-d", "0.1", NULL };
+	static const char *const hi[] = { "guesttop", "--delay=3600", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), lo), 0);
+	ck_assert_double_eq_tol(o.delay_s, 0.1, 1e-12);
+	args_free(&a);
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), hi), 0);
+	ck_assert_double_eq(o.delay_s, 3600.0);
+	args_free(&a);
+}
+END_TEST
+
+/* A long hostile value is cut in the message, which stays within the buffer. */
+START_TEST(error_text_bounded)
+{
+	char big[600];
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	const char *argv[] = { "guesttop", "-s", big, NULL };
+	struct args a;
+	struct options o;
+	char *err = malloc(32);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(parse(&a, &o, err, 32, argv), -1);
+	ck_assert_uint_lt(strlen(err), 32);
+	args_free(&a);
+	free(err);
+}
+END_TEST
+
+/* The console parses once, but tests and a future config reload parse again: no state leaks. */
+START_TEST(reparse_after_error_mid_group)
+{
+	static const char *const first[] = { "guesttop", "-zb", NULL };
+	static const char *const second[] = { "guesttop", "-d", "5", NULL };
+	struct args a, b;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), first), -1);
+	ck_assert_int_eq(parse(&b, &o, err, sizeof(err), second), 0);
+	ck_assert_msg(!o.batch, "'-b' of the previous command line leaked into this one");
+	ck_assert_double_eq(o.delay_s, 5.0);
+	args_free(&a);
+	args_free(&b);
+}
+END_TEST
+
+START_TEST(usage_lists_every_option)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	options_usage(f, "guesttop");
+	fclose(f);
+	static const char *const want[] = { "--connect", "-c,", "--batch", "--iterations", "--delay",
+					    "--format", "--sort", "--invert", "--proc-root",
+					    "--run-root", "--help", "--version", "Usage: guesttop" };
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(text, want[i]) != NULL, "usage lacks %s", want[i]);
+	ck_assert_ptr_null(strstr(text, "--proc-root, "));
+	free(text);
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, every_option);
+	tcase_add_test(tc, grouped_short_options_and_help);
+	tcase_add_test(tc, connect_repeatable_in_order);
+	tcase_add_test(tc, connect_limit);
+	tcase_add_test(tc, env_uri_used_without_connect);
+	tcase_add_loop_test(tc, bad_values_rejected, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, delay_bounds_accepted);
+	tcase_add_test(tc, error_text_bounded);
+	tcase_add_test(tc, reparse_after_error_mid_group);
+	tcase_add_test(tc, usage_lists_every_option);
+	suite_add_tcase(s, tc);
+	return s;
+}
