@@ -152,6 +152,8 @@ static int cmp_rows(const void *pa, const void *pb)
 
 void columns_sort(const struct model *m, enum column c, bool invert, size_t *order)
 {
+	if (m->n == 0)
+		return;
 	for (size_t i = 0; i < m->n; i++)
 		order[i] = i;
 	sort_ctx = (struct sort_ctx){ m, c, invert };

@@ -28,6 +28,10 @@
 #include "widgets/text.h"
 #include "widgets/widgets.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #define NAME_MIN_WIDTH 16
 #define NAME_MAX_WIDTH 32
 #define FIRST_RATE_MS 1000
@@ -689,6 +693,10 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	install_signals();
 	redirect_stderr();
 	atexit(restore_terminal);
+#if defined(__SANITIZE_ADDRESS__)
+	/* A sanitizer ends the process with _exit: restore the terminal first there too. */
+	__sanitizer_set_death_callback(restore_terminal);
+#endif
 	if (start_curses() < 0) {
 		restore_terminal();
 		fprintf(stderr, "guesttop: cannot initialise the terminal (TERM=%s)\n",

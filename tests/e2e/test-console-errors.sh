@@ -20,7 +20,8 @@ sleep 6
 check "unreachable URI: still running after a retry" e2e_wait_for 'F1Help' 2
 e2e_keys q
 check "unreachable URI: q quits with status 0" e2e_wait_for '^EXITED rc=0' 10
-check "unreachable URI: the terminal is intact" bash -c 'tmux capture-pane -t "$1" -p | grep "^EXITED" | grep -q " icanon .*echo"' _ "$E2E_SESSION"
+marker=$(e2e_screen | grep '^EXITED' | tail -n 1)
+check "unreachable URI: the terminal is intact ($marker)" grep -q ' icanon .*echo' <<<"$marker"
 
 # SIGTERM and SIGHUP: the terminal is restored before exit.
 for sig in TERM INT HUP; do

@@ -2,7 +2,10 @@
 # Sourced by the e2e tests after tests/lib.sh.
 
 E2E_SESSION=gt-e2e-$$
-E2E_MARK=$(mktemp)
+# A tmux server of our own: a server started earlier would hand guesttop its
+# old environment instead of ours (sanitizer options, TERM).
+E2E_SOCKET=gt-e2e-$$
+tmux() { command tmux -L "$E2E_SOCKET" "$@"; }
 
 # Start a shell in a WIDTHxHEIGHT session and run guesttop in it; after it exits the
 # shell prints a marker with its status and the terminal's line discipline.
@@ -35,5 +38,5 @@ e2e_wait_for() {
 e2e_first_row() { e2e_screen | awk 'f { print; exit } /^NAME /{ f = 1 }'; }
 e2e_stop() {
 	tmux kill-session -t "$E2E_SESSION" 2>/dev/null
-	rm -f "$E2E_MARK"
+	tmux kill-server 2>/dev/null
 }
