@@ -54,13 +54,70 @@ struct guest_ident *guest_list_add(struct guest_list *l)
 	g->id = -1;
 	g->mem_bytes = GT_UNKNOWN;
 	g->mem_max_bytes = GT_UNKNOWN;
+	g->autostart = -1;
 	return g;
+}
+
+void guest_ident_release(struct guest_ident *g)
+{
+	free(g->vcpu_tids);
+	free(g->disks);
+	free(g->nics);
+	g->vcpu_tids = NULL;
+	g->disks = NULL;
+	g->nics = NULL;
+	g->n_vcpu_tids = g->n_disks = g->n_nics = 0;
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+	if (!n)
+		return NULL;
+	void *p = malloc(n * size);
+	if (p)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+int guest_ident_copy(struct guest_ident *dst, const struct guest_ident *src)
+{
+	guest_ident_release(dst);
+	*dst = *src;
+	dst->vcpu_tids = dup_array(src->vcpu_tids, src->n_vcpu_tids, sizeof(pid_t));
+	dst->disks = dup_array(src->disks, src->n_disks, sizeof(struct guest_disk));
+	dst->nics = dup_array(src->nics, src->n_nics, sizeof(struct guest_nic));
+	if ((src->n_vcpu_tids && !dst->vcpu_tids) || (src->n_disks && !dst->disks) ||
+	    (src->n_nics && !dst->nics)) {
+		guest_ident_release(dst);
+		return -1;
+	}
+	return 0;
+}
+
+struct guest_disk *guest_ident_add_disk(struct guest_ident *g)
+{
+	struct guest_disk *v = realloc(g->disks, (g->n_disks + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	g->disks = v;
+	memset(&v[g->n_disks], 0, sizeof(v[0]));
+	return &v[g->n_disks++];
+}
+
+struct guest_nic *guest_ident_add_nic(struct guest_ident *g)
+{
+	struct guest_nic *v = realloc(g->nics, (g->n_nics + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	g->nics = v;
+	memset(&v[g->n_nics], 0, sizeof(v[0]));
+	return &v[g->n_nics++];
 }
 
 void guest_list_clear(struct guest_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].vcpu_tids);
+		guest_ident_release(&l->v[i]);
 	l->n = 0;
 }
 
@@ -91,12 +148,7 @@ int guest_list_copy(struct guest_list *dst, const struct guest_list *src)
 	guest_list_clear(dst);
 	for (size_t i = 0; i < src->n; i++) {
 		struct guest_ident *g = guest_list_add(dst);
-		if (!g)
-			return -1;
-		*g = src->v[i];
-		g->vcpu_tids = NULL;
-		g->n_vcpu_tids = 0;
-		if (guest_ident_set_vcpu_tids(g, src->v[i].vcpu_tids, src->v[i].n_vcpu_tids) < 0)
+		if (!g || guest_ident_copy(g, &src->v[i]) < 0)
 			return -1;
 	}
 	return 0;

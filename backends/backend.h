@@ -37,6 +37,19 @@ enum cgroup_mode {
 	CGROUP_V2,	/* path below the unified mount */
 };
 
+/* A guest disk's counters as the hypervisor counts them (libvirt block stats). */
+struct guest_disk {
+	char name[32];			/* target device in the guest: "vda", "hda" */
+	bool have_rd, have_wr;
+	uint64_t rd_reqs, rd_bytes, rd_times_ns;
+	uint64_t wr_reqs, wr_bytes, wr_times_ns;
+};
+
+/* A guest NIC's host-side interface (tap, vnet, veth). */
+struct guest_nic {
+	char ifname[32];
+};
+
 /* What a backend knows about one guest at one listing. */
 struct guest_ident {
 	char kind[GUEST_KIND_MAX];	/* "kvm", "qemu", "xen", "libvirt-lxc", "test" */
@@ -52,6 +65,13 @@ struct guest_ident {
 	pid_t *vcpu_tids;		/* (owned) host thread ids of the vCPUs */
 	enum cgroup_mode cgroup_mode;
 	char cgroup[GUEST_CGROUP_MAX];	/* the guest's own cgroup, "" unknown */
+	char cgroup_v2[GUEST_CGROUP_MAX];	/* its cgroup in the unified hierarchy (v2 or hybrid), "" none */
+	int autostart;			/* 1, 0, or -1 unknown */
+	uint64_t stats_t_ns;		/* CLOCK_MONOTONIC when the disk counters were read, 0 none */
+	unsigned n_disks;
+	struct guest_disk *disks;	/* (owned) */
+	unsigned n_nics;
+	struct guest_nic *nics;		/* (owned) */
 	const struct backend *backend;	/* (borrowed) */
 };
 
@@ -68,6 +88,13 @@ void guest_list_free(struct guest_list *l);
 /* Deep copy: dst is cleared first. Returns -1 when out of memory. */
 int guest_list_copy(struct guest_list *dst, const struct guest_list *src);
 int guest_ident_set_vcpu_tids(struct guest_ident *g, const pid_t *tids, unsigned n);
+/* Deep copy of src into dst, whose owned arrays are released first. -1 when out of memory. */
+int guest_ident_copy(struct guest_ident *dst, const struct guest_ident *src);
+/* Free what an identity owns and leave it with none. */
+void guest_ident_release(struct guest_ident *g);
+/* Append a disk or NIC; NULL when out of memory. */
+struct guest_disk *guest_ident_add_disk(struct guest_ident *g);
+struct guest_nic *guest_ident_add_nic(struct guest_ident *g);
 
 struct backend;
 

@@ -53,7 +53,7 @@ int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 			/* Drop what this backend half-listed. */
 			while (out->n > before) {
 				out->n--;
-				free(out->v[out->n].vcpu_tids);
+				guest_ident_release(&out->v[out->n]);
 			}
 			if (be->ops->alive && !be->ops->alive(be)) {
 				backend_close(be);

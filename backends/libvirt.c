@@ -16,6 +16,7 @@
 #include "backends/backend.h"
 #include "backends/cgroup.h"
 #include "backends/procfs.h"
+#include "backends/sampler.h"
 
 #define MAX_VCPU_TIDS 4096
 
@@ -28,6 +29,16 @@ struct mapping {
 	pid_t *tids;		/* (owned) */
 	enum cgroup_mode cgroup_mode;
 	char cgroup[GUEST_CGROUP_MAX];
+	char cgroup_v2[GUEST_CGROUP_MAX];
+	bool seen;
+};
+
+/* Autostart changes rarely and costs a call per guest: asked again after AUTOSTART_TTL_NS. */
+#define AUTOSTART_TTL_NS 30000000000ull
+struct autostart_entry {
+	char uuid[GUEST_UUID_LEN];
+	int value;
+	uint64_t asked_ns;
 	bool seen;
 };
 
@@ -39,6 +50,8 @@ struct libvirt_priv {
 	bool batched_stats;	/* does the driver answer virConnectGetAllDomainStats? */
 	struct mapping *maps;	/* (owned) */
 	size_t n_maps, cap_maps;
+	struct autostart_entry *autostart;	/* (owned) */
+	size_t n_autostart, cap_autostart;
 };
 
 static void quiet_error(void *data, virErrorPtr err)
@@ -237,6 +250,7 @@ static void lv_close(struct backend *be)
 	if (lp->conn)
 		virConnectClose(lp->conn);
 	free_maps(lp);
+	free(lp->autostart);
 	free(lp);
 	be->priv = NULL;
 }
@@ -356,8 +370,13 @@ static void build_mapping(struct backend *be, struct libvirt_priv *lp, const cha
 
 	snprintf(path, sizeof(path), "%d/cgroup", (int)m->pid);
 	len = procfs_read_at(proc_fd, path, buf, sizeof(buf));
-	if (len > 0)
+	if (len > 0) {
+		char v2[GUEST_CGROUP_MAX];
 		m->cgroup_mode = cgroup_from_proc(buf, (size_t)len, m->cgroup, sizeof(m->cgroup));
+		/* A hybrid host keeps pressure (PSI) in the unified hierarchy. */
+		if (procfs_parse_cgroup(buf, (size_t)len, NULL, v2, sizeof(v2)) == 0)
+			cgroup_guest_path(v2, m->cgroup_v2, sizeof(m->cgroup_v2));
+	}
 cleanup:
 	if (run_fd >= 0)
 		close(run_fd);
@@ -410,6 +429,111 @@ static void sweep_mappings(struct libvirt_priv *lp)
 	}
 }
 
+static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const char *uuid)
+{
+	uint64_t now = sampler_now_ns();
+	struct autostart_entry *e = NULL;
+	for (size_t i = 0; i < lp->n_autostart; i++) {
+		if (strcmp(lp->autostart[i].uuid, uuid) == 0) {
+			e = &lp->autostart[i];
+			break;
+		}
+	}
+	if (!e) {
+		if (lp->n_autostart == lp->cap_autostart) {
+			size_t cap = lp->cap_autostart ? lp->cap_autostart * 2 : 16;
+			struct autostart_entry *v = realloc(lp->autostart, cap * sizeof(*v));
+			if (!v)
+				return -1;
+			lp->autostart = v;
+			lp->cap_autostart = cap;
+		}
+		e = &lp->autostart[lp->n_autostart++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
+		e->value = -1;
+	}
+	e->seen = true;
+	if (!e->asked_ns || now - e->asked_ns > AUTOSTART_TTL_NS) {
+		int v = 0;
+		e->value = virDomainGetAutostart(dom, &v) == 0 ? (v != 0) : -1;
+		if (e->value < 0)
+			virResetLastError();
+		e->asked_ns = now;
+	}
+	return e->value;
+}
+
+static void sweep_autostart(struct libvirt_priv *lp)
+{
+	for (size_t i = 0; i < lp->n_autostart;) {
+		if (!lp->autostart[i].seen) {
+			lp->autostart[i] = lp->autostart[--lp->n_autostart];
+		} else {
+			lp->autostart[i++].seen = false;
+		}
+	}
+}
+
+static bool get_block_ull(virTypedParameterPtr params, int nparams, unsigned i, const char *field,
+			  unsigned long long *out)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "block.%u.%s", i, field);
+	return virTypedParamsGetULLong(params, nparams, key, out) == 1;
+}
+
+/* Disks and NICs from the batched stats record: "block.N.*" and "net.N.name". */
+static int add_devices(struct guest_ident *g, virTypedParameterPtr params, int nparams)
+{
+	unsigned int count = 0;
+	char key[64];
+	if (virTypedParamsGetUInt(params, nparams, "block.count", &count) == 1) {
+		for (unsigned i = 0; i < count && i < 256; i++) {
+			const char *name = NULL;
+			snprintf(key, sizeof(key), "block.%u.name", i);
+			if (virTypedParamsGetString(params, nparams, key, &name) != 1 || !name)
+				continue;
+			struct guest_disk *d = guest_ident_add_disk(g);
+			if (!d)
+				return -1;
+			snprintf(d->name, sizeof(d->name), "%s", name);
+			unsigned long long rr = 0, rb = 0, rt = 0, wr = 0, wb = 0, wt = 0;
+			/* One lookup at a time: they share the key buffer. */
+			bool ok = true;
+			ok &= get_block_ull(params, nparams, i, "rd.reqs", &rr);
+			ok &= get_block_ull(params, nparams, i, "rd.bytes", &rb);
+			ok &= get_block_ull(params, nparams, i, "rd.times", &rt);
+			d->have_rd = ok;
+			ok = true;
+			ok &= get_block_ull(params, nparams, i, "wr.reqs", &wr);
+			ok &= get_block_ull(params, nparams, i, "wr.bytes", &wb);
+			ok &= get_block_ull(params, nparams, i, "wr.times", &wt);
+			d->have_wr = ok;
+			d->rd_reqs = rr;
+			d->rd_bytes = rb;
+			d->rd_times_ns = rt;
+			d->wr_reqs = wr;
+			d->wr_bytes = wb;
+			d->wr_times_ns = wt;
+		}
+	}
+	count = 0;
+	if (virTypedParamsGetUInt(params, nparams, "net.count", &count) == 1) {
+		for (unsigned i = 0; i < count && i < 256; i++) {
+			const char *name = NULL;
+			snprintf(key, sizeof(key), "net.%u.name", i);
+			if (virTypedParamsGetString(params, nparams, key, &name) != 1 || !name || !name[0])
+				continue;
+			struct guest_nic *n = guest_ident_add_nic(g);
+			if (!n)
+				return -1;
+			snprintf(n->ifname, sizeof(n->ifname), "%s", name);
+		}
+	}
+	return 0;
+}
+
 static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr dom,
 		     virTypedParameterPtr params, int nparams, struct guest_list *out)
 {
@@ -437,7 +561,11 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 			g->mem_bytes = cur * 1024;
 		if (virTypedParamsGetULLong(params, nparams, "balloon.maximum", &max) == 1)
 			g->mem_max_bytes = max * 1024;
+		g->stats_t_ns = sampler_now_ns();
+		if (add_devices(g, params, nparams) < 0)
+			return -1;
 	}
+	g->autostart = cached_autostart(lp, dom, g->uuid);
 	/* Drivers whose stats lack a group (the test driver) are asked directly. */
 	if (!params || !g->vcpus || g->mem_bytes == GT_UNKNOWN) {
 		virDomainInfo info;
@@ -454,6 +582,7 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 			g->pid = m->pid;
 			g->cgroup_mode = m->cgroup_mode;
 			snprintf(g->cgroup, sizeof(g->cgroup), "%s", m->cgroup);
+			snprintf(g->cgroup_v2, sizeof(g->cgroup_v2), "%s", m->cgroup_v2);
 			if (guest_ident_set_vcpu_tids(g, m->tids, m->n_tids) < 0)
 				return -1;
 		}
@@ -473,7 +602,8 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 		/* One call for every domain; NOWAIT: never wait behind a busy monitor. */
 		n = virConnectGetAllDomainStats(lp->conn,
 						VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON |
-							VIR_DOMAIN_STATS_VCPU,
+							VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK |
+							VIR_DOMAIN_STATS_INTERFACE,
 						&recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 		if (n < 0) {
 			virErrorPtr e = virGetLastError();
@@ -501,6 +631,7 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 				goto oom;
 	}
 	sweep_mappings(lp);
+	sweep_autostart(lp);
 	ret = 0;
 	goto cleanup;
 oom:

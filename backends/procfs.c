@@ -74,6 +74,7 @@ int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 		if (negative && (field == 14 || field == 15 || field == 22 || field == 24 || field == 39))
 			return -1;
 		switch (field) {
+		case 12: out->majflt = v; break;
 		case 14: out->utime = v; break;
 		case 15: out->stime = v; break;
 		case 22: out->starttime = v; break;
@@ -126,6 +127,60 @@ int procfs_parse_io(const char *buf, size_t len, struct proc_io *out)
 		p = eol + 1;
 	}
 	return (found & 0xc) == 0xc ? 0 : -1;
+}
+
+int procfs_parse_status_kb(const char *buf, size_t len, const char *key, uint64_t *out)
+{
+	const char *p = buf, *end = buf + len;
+	size_t kl = strlen(key);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > kl && memcmp(p, key, kl) == 0) {
+			const char *v = p + kl;
+			uint64_t x;
+			if (!parse_u64(&v, eol, &x) || x > UINT64_MAX / 1024)
+				return -1;
+			*out = x * 1024;
+			return 0;
+		}
+		p = eol + 1;
+	}
+	return -1;
+}
+
+int procfs_parse_cpulist(const char *s, size_t len, uint64_t *bits, unsigned nbits)
+{
+	const char *p = s, *end = s + len;
+	int count = 0;
+	for (unsigned i = 0; i < (nbits + 63) / 64; i++)
+		bits[i] = 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (p < end && *p != '\n') {
+		uint64_t a, b;
+		if (!parse_u64(&p, end, &a))
+			return -1;
+		b = a;
+		if (p < end && *p == '-') {
+			p++;
+			if (!parse_u64(&p, end, &b) || b < a)
+				return -1;
+		}
+		if (b >= nbits)
+			return -1;
+		for (uint64_t c = a; c <= b; c++) {
+			if (!(bits[c / 64] & (1ull << (c % 64))))
+				count++;
+			bits[c / 64] |= 1ull << (c % 64);
+		}
+		if (p < end && *p == ',')
+			p++;
+		else if (p < end && *p != '\n')
+			return -1;
+	}
+	return count;
 }
 
 int procfs_parse_pid(const char *buf, size_t len, pid_t *out)

@@ -13,6 +13,7 @@ struct proc_stat {
 	uint64_t stime;
 	uint64_t starttime;	/* clock ticks after boot: with the pid, the process's identity */
 	uint64_t rss_pages;
+	uint64_t majflt;	/* major page faults of the process */
 	int processor;		/* CPU it last ran on */
 };
 
@@ -32,6 +33,13 @@ struct proc_io {
 int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out);
 int procfs_parse_schedstat(const char *buf, size_t len, struct proc_schedstat *out);
 int procfs_parse_io(const char *buf, size_t len, struct proc_io *out);
+/* A "Key:   N kB" line of /proc/PID/status, in bytes. */
+int procfs_parse_status_kb(const char *buf, size_t len, const char *key, uint64_t *out);
+/*
+ * A CPU list ("0-3,8,10-11") into a bitmap of nbits bits (64 per word).
+ * Returns the number of CPUs set, or -1 when malformed or out of range.
+ */
+int procfs_parse_cpulist(const char *s, size_t len, uint64_t *bits, unsigned nbits);
 /* A pid file: one decimal pid, optional trailing newline. */
 int procfs_parse_pid(const char *buf, size_t len, pid_t *out);
 

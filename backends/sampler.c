@@ -1,6 +1,7 @@
-/* The host sampler: reads a guest's process counters with pread on kept-open fds and turns them into rates. */
+/* The host sampler: reads a guest's process, threads, cgroup and interfaces with pread on kept-open fds. */
 #include "backends/sampler.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -12,17 +13,77 @@
 
 #include "backends/procfs.h"
 
+/* Threads come and go (qemu's worker pool): the list is read again every few refreshes. */
+#define THREAD_RESCAN_EVERY 5
+
+static const char *const nic_files[8] = {
+	"rx_bytes", "tx_bytes", "rx_packets", "tx_packets",
+	"rx_dropped", "tx_dropped", "rx_errors", "tx_errors",
+};
+
 static uint64_t sub_sat(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : 0;
 }
 
+static uint64_t tick_ns(void)
+{
+	static uint64_t ns;
+	if (!ns) {
+		long hz = sysconf(_SC_CLK_TCK);
+		ns = 1000000000u / (uint64_t)(hz > 0 ? hz : 100);
+	}
+	return ns;
+}
+
 void sampler_rates_unknown(struct guest_rates *out)
 {
-	out->cpu_pct = NAN;
-	out->steal_pct = NAN;
-	out->read_bps = NAN;
-	out->write_bps = NAN;
+	double *d = (double *)out;
+	for (size_t i = 0; i < sizeof(*out) / sizeof(double); i++)
+		d[i] = NAN;
+}
+
+/* delta / dt, as a percentage of dt (both in ns). */
+static double pct(uint64_t a, uint64_t b, double dt_ns)
+{
+	return (double)sub_sat(a, b) * 100.0 / dt_ns;
+}
+
+static double per_s(uint64_t a, uint64_t b, double dt_s)
+{
+	return (double)sub_sat(a, b) / dt_s;
+}
+
+static void diff_nics(const struct guest_counters *prev, const struct guest_counters *cur,
+		      double dt_s, struct guest_rates *out)
+{
+	if (cur->n_nics == 0 || prev->n_nics != cur->n_nics)
+		return;
+	double rx = 0, tx = 0, rxp = 0, txp = 0, drops = 0, errs = 0;
+	for (unsigned i = 0; i < cur->n_nics; i++) {
+		const struct nic_counters *a = &prev->nics[i], *b = &cur->nics[i];
+		if (!a->have || !b->have)
+			return;
+		/* The host's transmit on a tap is what the guest receives. */
+		out->nic[i].rx_bps = per_s(b->tx_bytes, a->tx_bytes, dt_s);
+		out->nic[i].tx_bps = per_s(b->rx_bytes, a->rx_bytes, dt_s);
+		out->nic[i].rx_pps = per_s(b->tx_packets, a->tx_packets, dt_s);
+		out->nic[i].tx_pps = per_s(b->rx_packets, a->rx_packets, dt_s);
+		out->nic[i].drops_ps = per_s(b->rx_dropped + b->tx_dropped, a->rx_dropped + a->tx_dropped, dt_s);
+		out->nic[i].errors_ps = per_s(b->rx_errors + b->tx_errors, a->rx_errors + a->tx_errors, dt_s);
+		rx += out->nic[i].rx_bps;
+		tx += out->nic[i].tx_bps;
+		rxp += out->nic[i].rx_pps;
+		txp += out->nic[i].tx_pps;
+		drops += out->nic[i].drops_ps;
+		errs += out->nic[i].errors_ps;
+	}
+	out->net_rx_bps = rx;
+	out->net_tx_bps = tx;
+	out->net_rx_pps = rxp;
+	out->net_tx_pps = txp;
+	out->net_drops_ps = drops;
+	out->net_errors_ps = errs;
 }
 
 void sampler_diff(const struct guest_counters *prev, const struct guest_counters *cur,
@@ -35,14 +96,33 @@ void sampler_diff(const struct guest_counters *prev, const struct guest_counters
 	double dt_ns = (double)(cur->t_ns - prev->t_ns);
 	double dt_s = dt_ns / 1e9;
 	if (prev->have_cpu && cur->have_cpu)
-		out->cpu_pct = (double)sub_sat(cur->cpu_ns, prev->cpu_ns) * 100.0 / dt_ns;
+		out->cpu_pct = pct(cur->cpu_ns, prev->cpu_ns, dt_ns);
+	if (prev->have_vcpu_cpu && cur->have_vcpu_cpu && prev->n_steal_threads == cur->n_steal_threads)
+		out->vcpu_pct = pct(cur->vcpu_cpu_ns, prev->vcpu_cpu_ns, dt_ns);
 	/* The same set of vCPU threads on both sides, or the sum is not comparable. */
 	if (prev->have_steal && cur->have_steal && prev->n_steal_threads == cur->n_steal_threads)
-		out->steal_pct = (double)sub_sat(cur->run_delay_ns, prev->run_delay_ns) * 100.0 / dt_ns;
+		out->steal_pct = pct(cur->run_delay_ns, prev->run_delay_ns, dt_ns);
 	if (prev->have_io && cur->have_io) {
-		out->read_bps = (double)sub_sat(cur->read_bytes, prev->read_bytes) / dt_s;
-		out->write_bps = (double)sub_sat(cur->write_bytes, prev->write_bytes) / dt_s;
+		out->read_bps = per_s(cur->read_bytes, prev->read_bytes, dt_s);
+		out->write_bps = per_s(cur->write_bytes, prev->write_bytes, dt_s);
 	}
+	if (prev->have_majflt && cur->have_majflt)
+		out->majflt_ps = per_s(cur->majflt, prev->majflt, dt_s);
+	const struct cgroup_counters *a = &prev->cg, *b = &cur->cg;
+	if (a->have_throttle && b->have_throttle)
+		out->thr_pct = pct(b->throttled_ns, a->throttled_ns, dt_ns);
+	if (a->have_io && b->have_io) {
+		out->cg_read_bps = per_s(b->io_rbytes, a->io_rbytes, dt_s);
+		out->cg_write_bps = per_s(b->io_wbytes, a->io_wbytes, dt_s);
+	}
+	/* PSI totals are in microseconds. */
+	if (a->have_psi_cpu && b->have_psi_cpu)
+		out->psi_cpu = pct(b->psi_cpu_some_us * 1000, a->psi_cpu_some_us * 1000, dt_ns);
+	if (a->have_psi_io && b->have_psi_io)
+		out->psi_io = pct(b->psi_io_some_us * 1000, a->psi_io_some_us * 1000, dt_ns);
+	if (a->have_psi_mem && b->have_psi_mem)
+		out->psi_mem = pct(b->psi_mem_some_us * 1000, a->psi_mem_some_us * 1000, dt_ns);
+	diff_nics(prev, cur, dt_s, out);
 }
 
 uint64_t sampler_now_ns(void)
@@ -52,12 +132,6 @@ uint64_t sampler_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void guest_probe_init(struct guest_probe *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->dir_fd = p->stat_fd = p->io_fd = -1;
-}
-
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -65,15 +139,170 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+void guest_probe_init(struct guest_probe *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->dir_fd = p->stat_fd = p->io_fd = p->status_fd = -1;
+	cgroup_probe_init(&p->cg);
+	for (unsigned i = 0; i < SAMPLER_MAX_NICS; i++)
+		for (unsigned j = 0; j < 8; j++)
+			p->nic_fds[i][j] = -1;
+}
+
+static void thread_close(struct thread_probe *t)
+{
+	close_fd(&t->stat_fd);
+	close_fd(&t->sched_fd);
+	free(t->affinity);
+	t->affinity = NULL;
+}
+
 void guest_probe_close(struct guest_probe *p)
 {
 	close_fd(&p->stat_fd);
 	close_fd(&p->io_fd);
+	close_fd(&p->status_fd);
 	close_fd(&p->dir_fd);
-	for (unsigned i = 0; i < p->n_vcpu; i++)
-		close_fd(&p->schedstat_fds[i]);
-	free(p->schedstat_fds);
+	for (unsigned i = 0; i < p->n_threads; i++)
+		thread_close(&p->threads[i]);
+	free(p->threads);
+	free(p->vcpu_tids);
+	cgroup_probe_close(&p->cg);
+	for (unsigned i = 0; i < p->n_nics; i++)
+		for (unsigned j = 0; j < 8; j++)
+			close_fd(&p->nic_fds[i][j]);
 	guest_probe_init(p);
+}
+
+bool thread_may_run_on(const struct thread_probe *t, unsigned cpu)
+{
+	if (t->all_cpus || !t->affinity)
+		return true;
+	return cpu < SAMPLER_MAX_CPUS && (t->affinity[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+static int vcpu_index(const struct guest_probe *p, pid_t tid)
+{
+	for (unsigned i = 0; i < p->n_vcpu; i++)
+		if (p->vcpu_tids[i] == tid)
+			return (int)i;
+	return -1;
+}
+
+/* Affinity from task/TID/status; "every CPU" when it allows all online ones. */
+static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
+{
+	char rel[64], buf[4096];
+	t->all_cpus = true;
+	snprintf(rel, sizeof(rel), "task/%d/status", (int)t->tid);
+	ssize_t n = procfs_read_at(p->dir_fd, rel, buf, sizeof(buf));
+	if (n <= 0)
+		return;
+	const char *line = strstr(buf, "Cpus_allowed_list:");
+	if (!line)
+		return;
+	line += strlen("Cpus_allowed_list:");
+	const char *eol = strchr(line, '\n');
+	size_t len = eol ? (size_t)(eol - line) : strlen(line);
+	uint64_t bits[SAMPLER_MAX_CPUS / 64];
+	int count = procfs_parse_cpulist(line, len, bits, SAMPLER_MAX_CPUS);
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	if (count <= 0 || count >= online)
+		return;
+	t->affinity = malloc(sizeof(bits));
+	if (!t->affinity)
+		return;
+	memcpy(t->affinity, bits, sizeof(bits));
+	t->all_cpus = false;
+}
+
+static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
+{
+	char rel[64];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->stat_fd = t->sched_fd = -1;
+	t->last_cpu = -1;
+	t->cpu_pct = t->steal_pct = NAN;
+	t->vcpu = vcpu_index(p, tid);
+	snprintf(rel, sizeof(rel), "task/%d/stat", (int)tid);
+	t->stat_fd = openat(p->dir_fd, rel, O_RDONLY | O_CLOEXEC);
+	if (t->stat_fd < 0)
+		return -1;
+	if (t->vcpu >= 0) {
+		snprintf(rel, sizeof(rel), "task/%d/schedstat", (int)tid);
+		t->sched_fd = openat(p->dir_fd, rel, O_RDONLY | O_CLOEXEC);
+	}
+	thread_read_affinity(p, t);
+	t->seen = true;
+	return 0;
+}
+
+/* Bring the thread list up to date with /proc/PID/task: mark, add, sweep. */
+static void scan_threads(struct guest_probe *p)
+{
+	int tfd = openat(p->dir_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return;
+	DIR *d = fdopendir(tfd);
+	if (!d) {
+		close(tfd);
+		return;
+	}
+	for (unsigned i = 0; i < p->n_threads; i++)
+		p->threads[i].seen = false;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		pid_t tid = (pid_t)atoi(de->d_name);
+		bool known = false;
+		for (unsigned i = 0; i < p->n_threads; i++) {
+			if (p->threads[i].tid == tid && p->threads[i].stat_fd >= 0) {
+				p->threads[i].seen = known = true;
+				/* Pinning (virsh vcpupin) changes affinity at run time. */
+				free(p->threads[i].affinity);
+				p->threads[i].affinity = NULL;
+				thread_read_affinity(p, &p->threads[i]);
+				break;
+			}
+		}
+		if (known)
+			continue;
+		struct thread_probe *v = realloc(p->threads, (p->n_threads + 1) * sizeof(*v));
+		if (!v)
+			break;
+		p->threads = v;
+		if (thread_open(p, &p->threads[p->n_threads], tid) == 0)
+			p->n_threads++;
+		else
+			thread_close(&p->threads[p->n_threads]);
+	}
+	closedir(d);
+	for (unsigned i = 0; i < p->n_threads;) {
+		if (!p->threads[i].seen) {
+			thread_close(&p->threads[i]);
+			p->threads[i] = p->threads[--p->n_threads];
+		} else {
+			i++;
+		}
+	}
+	/* vCPUs first, in index order, then the others by tid: a stable order to show. */
+	for (unsigned i = 1; i < p->n_threads; i++) {
+		struct thread_probe t = p->threads[i];
+		unsigned j = i;
+		while (j > 0) {
+			const struct thread_probe *q = &p->threads[j - 1];
+			long kq = q->vcpu >= 0 ? q->vcpu : 100000L + q->tid;
+			long kt = t.vcpu >= 0 ? t.vcpu : 100000L + t.tid;
+			if (kq <= kt)
+				break;
+			p->threads[j] = p->threads[j - 1];
+			j--;
+		}
+		p->threads[j] = t;
+	}
+	p->reads_since_scan = 0;
 }
 
 int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_ident *g)
@@ -94,24 +323,124 @@ int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_iden
 	}
 	p->io_fd = openat(p->dir_fd, "io", O_RDONLY | O_CLOEXEC);
 	p->io_denied = p->io_fd < 0 && (errno == EACCES || errno == EPERM);
+	p->status_fd = openat(p->dir_fd, "status", O_RDONLY | O_CLOEXEC);
 	if (g->n_vcpu_tids) {
-		p->schedstat_fds = malloc(g->n_vcpu_tids * sizeof(int));
-		if (!p->schedstat_fds) {
+		p->vcpu_tids = malloc(g->n_vcpu_tids * sizeof(pid_t));
+		if (!p->vcpu_tids) {
 			guest_probe_close(p);
 			return -1;
 		}
+		memcpy(p->vcpu_tids, g->vcpu_tids, g->n_vcpu_tids * sizeof(pid_t));
 		p->n_vcpu = g->n_vcpu_tids;
-		for (unsigned i = 0; i < g->n_vcpu_tids; i++) {
-			snprintf(rel, sizeof(rel), "task/%d/schedstat", (int)g->vcpu_tids[i]);
-			p->schedstat_fds[i] = openat(p->dir_fd, rel, O_RDONLY | O_CLOEXEC);
+	}
+	scan_threads(p);
+	return 0;
+}
+
+void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int net_fd,
+			const struct guest_ident *g)
+{
+	cgroup_probe_close(&p->cg);
+	if (cgfs && (g->cgroup[0] || g->cgroup_v2[0]))
+		cgroup_probe_open(&p->cg, cgfs, g->cgroup_mode == CGROUP_V1 ? g->cgroup : "",
+				  g->cgroup_v2[0] ? g->cgroup_v2 : (g->cgroup_mode == CGROUP_V2 ? g->cgroup : ""));
+	for (unsigned i = 0; i < p->n_nics; i++)
+		for (unsigned j = 0; j < 8; j++)
+			close_fd(&p->nic_fds[i][j]);
+	p->n_nics = 0;
+	if (net_fd < 0)
+		return;
+	for (unsigned i = 0; i < g->n_nics && p->n_nics < SAMPLER_MAX_NICS; i++) {
+		const char *ifname = g->nics[i].ifname;
+		/* An interface name is one path component. */
+		if (!ifname[0] || strchr(ifname, '/') || ifname[0] == '.')
+			continue;
+		unsigned k = p->n_nics++;
+		snprintf(p->nic_names[k], sizeof(p->nic_names[k]), "%s", ifname);
+		for (unsigned j = 0; j < 8; j++) {
+			char rel[96];
+			snprintf(rel, sizeof(rel), "%s/statistics/%s", ifname, nic_files[j]);
+			p->nic_fds[k][j] = openat(net_fd, rel, O_RDONLY | O_CLOEXEC);
 		}
 	}
-	return 0;
+}
+
+static bool read_u64_fd(int fd, uint64_t *out)
+{
+	char buf[32];
+	if (fd < 0)
+		return false;
+	ssize_t n = procfs_pread(fd, buf, sizeof(buf));
+	return n > 0 && cgroup_parse_u64(buf, (size_t)n, out) == 0;
+}
+
+static void read_threads(struct guest_probe *p, uint64_t now, struct guest_counters *out)
+{
+	char buf[1024];
+	unsigned vcpus_read = 0;
+	bool vcpu_ok = p->n_vcpu > 0;
+	for (unsigned i = 0; i < p->n_threads; i++) {
+		struct thread_probe *t = &p->threads[i];
+		struct proc_stat st;
+		struct proc_schedstat ss;
+		uint64_t cpu_ns, delay_ns = 0;
+		bool have_delay = false;
+		ssize_t n = t->stat_fd >= 0 ? procfs_pread(t->stat_fd, buf, sizeof(buf)) : -1;
+		if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0) {
+			/* Gone: forget it until the next scan removes it. */
+			close_fd(&t->stat_fd);
+			t->cpu_pct = t->steal_pct = NAN;
+			t->have_prev = false;
+			t->interval_cpu_ns = t->interval_ns = 0;
+			if (t->vcpu >= 0)
+				vcpu_ok = false;
+			continue;
+		}
+		snprintf(t->comm, sizeof(t->comm), "%s", st.comm);
+		t->last_cpu = st.processor;
+		cpu_ns = (st.utime + st.stime) * tick_ns();
+		if (t->sched_fd >= 0) {
+			n = procfs_pread(t->sched_fd, buf, sizeof(buf));
+			if (n > 0 && procfs_parse_schedstat(buf, (size_t)n, &ss) == 0) {
+				/* schedstat counts in ns, far finer than stat's clock ticks. */
+				cpu_ns = ss.exec_ns;
+				delay_ns = ss.run_delay_ns;
+				have_delay = true;
+			}
+		}
+		if (t->vcpu >= 0) {
+			if (have_delay) {
+				out->run_delay_ns += delay_ns;
+				out->vcpu_cpu_ns += cpu_ns;
+				vcpus_read++;
+			} else {
+				vcpu_ok = false;
+			}
+		}
+		if (t->have_prev && now > t->prev_t_ns) {
+			double dt = (double)(now - t->prev_t_ns);
+			t->interval_ns = now - t->prev_t_ns;
+			t->interval_cpu_ns = sub_sat(cpu_ns, t->prev_cpu_ns);
+			t->cpu_pct = (double)t->interval_cpu_ns * 100.0 / dt;
+			t->steal_pct = have_delay ? pct(delay_ns, t->prev_delay_ns, dt) : NAN;
+		}
+		t->prev_cpu_ns = cpu_ns;
+		t->prev_delay_ns = delay_ns;
+		t->prev_t_ns = now;
+		t->have_prev = true;
+	}
+	/* Every vCPU the backend named must have been read, or the sums mislead. */
+	if (vcpu_ok && vcpus_read == p->n_vcpu) {
+		out->have_steal = out->have_vcpu_cpu = true;
+		out->n_steal_threads = vcpus_read;
+	} else {
+		out->run_delay_ns = out->vcpu_cpu_ns = 0;
+	}
 }
 
 int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 {
-	char buf[1024];
+	char buf[2048];
 	memset(out, 0, sizeof(*out));
 	out->t_ns = sampler_now_ns();
 	if (p->stat_fd < 0)
@@ -121,19 +450,17 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	/* ESRCH: the process has exited since the fd was opened. */
 	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0)
 		return -1;
-	static long tick_hz, page_size;
-	if (!tick_hz) {
-		tick_hz = sysconf(_SC_CLK_TCK);
+	static long page_size;
+	if (!page_size)
 		page_size = sysconf(_SC_PAGESIZE);
-		if (tick_hz <= 0)
-			tick_hz = 100;
-	}
 	out->pid = p->pid;
 	out->starttime = st.starttime;
 	out->have_cpu = true;
-	out->cpu_ns = (st.utime + st.stime) * (1000000000u / (uint64_t)tick_hz);
+	out->cpu_ns = (st.utime + st.stime) * tick_ns();
 	out->have_rss = true;
 	out->rss_bytes = st.rss_pages * (uint64_t)page_size;
+	out->have_majflt = true;
+	out->majflt = st.majflt;
 
 	if (p->io_fd >= 0) {
 		struct proc_io io;
@@ -144,23 +471,24 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 			out->write_bytes = io.write_bytes;
 		}
 	}
-
-	if (p->n_vcpu) {
-		out->have_steal = true;
-		for (unsigned i = 0; i < p->n_vcpu; i++) {
-			struct proc_schedstat ss;
-			if (p->schedstat_fds[i] < 0) {
-				out->have_steal = false;
-				break;
-			}
-			n = procfs_pread(p->schedstat_fds[i], buf, sizeof(buf));
-			if (n <= 0 || procfs_parse_schedstat(buf, (size_t)n, &ss) < 0) {
-				out->have_steal = false;
-				break;
-			}
-			out->run_delay_ns += ss.run_delay_ns;
-			out->n_steal_threads++;
-		}
+	if (p->status_fd >= 0) {
+		n = procfs_pread(p->status_fd, buf, sizeof(buf));
+		if (n > 0 && procfs_parse_status_kb(buf, (size_t)n, "VmSwap:", &out->swap_bytes) == 0)
+			out->have_swap = true;
+	}
+	if (++p->reads_since_scan >= THREAD_RESCAN_EVERY)
+		scan_threads(p);
+	read_threads(p, out->t_ns, out);
+	cgroup_probe_read(&p->cg, &out->cg);
+	out->n_nics = p->n_nics;
+	for (unsigned i = 0; i < p->n_nics; i++) {
+		struct nic_counters *c = &out->nics[i];
+		uint64_t *v[8] = { &c->rx_bytes, &c->tx_bytes, &c->rx_packets, &c->tx_packets,
+				   &c->rx_dropped, &c->tx_dropped, &c->rx_errors, &c->tx_errors };
+		c->have = true;
+		for (unsigned j = 0; j < 8; j++)
+			if (!read_u64_fd(p->nic_fds[i][j], v[j]))
+				c->have = false;
 	}
 	return 0;
 }

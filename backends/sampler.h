@@ -1,4 +1,4 @@
-/* Per-guest host counters read from procfs, and the rates computed from two of them. */
+/* Per-guest host counters read from procfs, cgroups and sysfs, and the rates computed from two of them. */
 #ifndef GUESTTOP_SAMPLER_H
 #define GUESTTOP_SAMPLER_H
 
@@ -7,6 +7,17 @@
 #include <sys/types.h>
 
 #include "backends/backend.h"
+#include "backends/cgroupfs.h"
+
+#define SAMPLER_MAX_NICS 8
+#define SAMPLER_MAX_CPUS 1024
+
+/* A host interface's counters, as the host sees them (for a tap, rx = what the guest sent). */
+struct nic_counters {
+	bool have;
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+	uint64_t rx_dropped, tx_dropped, rx_errors, tx_errors;
+};
 
 /* One reading of a guest's host process. Each have_* says whether the value was readable. */
 struct guest_counters {
@@ -15,21 +26,40 @@ struct guest_counters {
 	uint64_t starttime;		/* with pid: the process's identity */
 	bool have_cpu;
 	uint64_t cpu_ns;		/* utime + stime of all threads */
+	bool have_vcpu_cpu;
+	uint64_t vcpu_cpu_ns;		/* CPU time of the vCPU threads alone */
 	bool have_steal;
 	uint64_t run_delay_ns;		/* summed over the vCPU threads */
 	unsigned n_steal_threads;	/* how many vCPU threads were read */
 	bool have_rss;
 	uint64_t rss_bytes;
+	bool have_majflt;
+	uint64_t majflt;
+	bool have_swap;
+	uint64_t swap_bytes;		/* VmSwap of the process */
 	bool have_io;
 	uint64_t read_bytes, write_bytes;
+	struct cgroup_counters cg;
+	unsigned n_nics;
+	struct nic_counters nics[SAMPLER_MAX_NICS];
 };
 
-/* Rates over one interval; NAN where unknown. CPU and steal: 100 = one core. */
+/* Rates over one interval; NAN where unknown. CPU, steal and throttling: 100 = one core. */
 struct guest_rates {
 	double cpu_pct;
+	double vcpu_pct;		/* of which the vCPU threads */
 	double steal_pct;
-	double read_bps;
-	double write_bps;
+	double thr_pct;			/* cgroup CPU quota throttling */
+	double read_bps, write_bps;	/* host side, /proc/PID/io */
+	double cg_read_bps, cg_write_bps;	/* host side, the cgroup's block I/O */
+	double majflt_ps;
+	double psi_cpu, psi_io, psi_mem;	/* share of the interval stalled ("some"), percent */
+	double net_rx_bps, net_tx_bps;	/* as the guest sees it: rx = received by the guest */
+	double net_rx_pps, net_tx_pps;
+	double net_drops_ps, net_errors_ps;
+	struct {
+		double rx_bps, tx_bps, rx_pps, tx_pps, drops_ps, errors_ps;
+	} nic[SAMPLER_MAX_NICS];
 };
 
 /*
@@ -41,15 +71,41 @@ void sampler_diff(const struct guest_counters *prev, const struct guest_counters
 		  struct guest_rates *out);
 void sampler_rates_unknown(struct guest_rates *out);
 
-/* Kept-open descriptors for one guest's process: one pread per file per refresh. */
+/* One thread of a guest's process, with its rates over the last interval. */
+struct thread_probe {
+	pid_t tid;
+	char comm[64];
+	int stat_fd;
+	int sched_fd;			/* vCPU threads only, else -1 */
+	int vcpu;			/* vCPU index, -1 for other threads */
+	bool all_cpus;			/* may run anywhere */
+	uint64_t *affinity;		/* (owned) allowed CPUs when !all_cpus */
+	bool have_prev;
+	uint64_t prev_cpu_ns, prev_delay_ns, prev_t_ns;
+	int last_cpu;			/* -1 unknown */
+	double cpu_pct, steal_pct;	/* NAN until two readings */
+	uint64_t interval_cpu_ns;	/* CPU time in the last interval, for who-ran-where */
+	uint64_t interval_ns;		/* length of that interval, 0 before two readings */
+	bool seen;
+};
+
+/* Kept-open descriptors for one guest: one pread per file per refresh. */
 struct guest_probe {
 	pid_t pid;
 	int dir_fd;			/* /proc/PID */
 	int stat_fd;
 	int io_fd;			/* -1 when unreadable (not root) */
-	unsigned n_vcpu;
-	int *schedstat_fds;		/* (owned) one per vCPU thread, -1 unreadable */
+	int status_fd;
 	bool io_denied;			/* /proc/PID/io refused us: not root */
+	unsigned n_vcpu;		/* vCPU thread ids known from the backend */
+	pid_t *vcpu_tids;		/* (owned) */
+	unsigned n_threads;
+	struct thread_probe *threads;	/* (owned) */
+	unsigned reads_since_scan;
+	struct cgroup_probe cg;
+	unsigned n_nics;
+	char nic_names[SAMPLER_MAX_NICS][32];
+	int nic_fds[SAMPLER_MAX_NICS][8];
 };
 
 void guest_probe_init(struct guest_probe *p);
@@ -58,9 +114,14 @@ void guest_probe_init(struct guest_probe *p);
  * Returns 0, or -1 when the process is gone or unreadable.
  */
 int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_ident *g);
+/* Also watch g's cgroup (cgfs may be NULL) and host interfaces below net_fd (/sys/class/net, or -1). */
+void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int net_fd,
+			const struct guest_ident *g);
 void guest_probe_close(struct guest_probe *p);
-/* Read the counters now. Returns -1 when the process has gone. */
+/* Read the counters now (and update the threads' rates). Returns -1 when the process has gone. */
 int guest_probe_read(struct guest_probe *p, struct guest_counters *out);
+/* Does thread t's affinity allow CPU cpu? */
+bool thread_may_run_on(const struct thread_probe *t, unsigned cpu);
 
 uint64_t sampler_now_ns(void);
 

@@ -28,6 +28,15 @@ static const struct binding bindings[] = {
 	{ '/', ACT_SEARCH },
 	{ KEY_F(3), ACT_SEARCH },
 	{ 'n', ACT_SEARCH_NEXT },
+	{ KEY_F(2), ACT_COLUMNS },
+	{ 'C', ACT_COLUMNS },
+	{ KEY_F(4), ACT_FILTER },
+	{ '\\', ACT_FILTER },
+	{ '\n', ACT_DETAIL },
+	{ '\r', ACT_DETAIL },
+	{ KEY_ENTER, ACT_DETAIL },
+	{ KEY_F(5), ACT_HOST_VIEW },
+	{ 'H', ACT_HOST_VIEW },
 	{ KEY_F(1), ACT_HELP },
 	{ 'h', ACT_HELP },
 	{ '?', ACT_HELP },
@@ -59,6 +68,9 @@ static void describe_key(int key, char *buf, size_t len)
 	case KEY_NPAGE: snprintf(buf, len, "PgDn"); return;
 	case KEY_HOME: snprintf(buf, len, "Home"); return;
 	case KEY_END: snprintf(buf, len, "End"); return;
+	case '\n': snprintf(buf, len, "Enter"); return;
+	case '\r':
+	case KEY_ENTER: buf[0] = '\0'; return;	/* the same key as Enter */
 	default: break;
 	}
 	if (key >= KEY_F(1) && key <= KEY_F(12))
@@ -78,6 +90,8 @@ void keymap_keys_for(enum action a, char *buf, size_t len)
 			continue;
 		char name[16];
 		describe_key(bindings[i].key, name, sizeof(name));
+		if (!name[0])
+			continue;
 		int w = snprintf(buf + used, len - used, "%s%s", used ? " " : "", name);
 		if (w < 0 || (size_t)w >= len - used) {
 			buf[used] = '\0';	/* whole key names only */

@@ -20,6 +20,10 @@
 	X(INVERT, "invert the sort order") \
 	X(SEARCH, "search guests by name") \
 	X(SEARCH_NEXT, "next guest matching the search") \
+	X(COLUMNS, "choose the columns shown") \
+	X(FILTER, "show all guests, running ones, victims and culprits, or one backend") \
+	X(DETAIL, "the selected guest in detail: threads, disks, NICs, who hurts it") \
+	X(HOST_VIEW, "the host's CPUs and whose vCPUs ran on each") \
 	X(HELP, "this help") \
 	X(REDRAW, "redraw the screen") \
 	X(QUIT, "quit")

@@ -90,6 +90,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
 	o->proc_root = "/proc";
+	o->sys_root = "/sys";
 	o->run_root = "/run";
 
 	optind = 0;	/* 0, not 1: also resets glibc's state inside a group like -bz */
@@ -152,6 +153,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			break;
 		case 0x100:
 			o->proc_root = optarg;
+			break;
+		case 0x102:
+			o->sys_root = optarg;
 			break;
 		case 0x101:
 			o->run_root = optarg;

@@ -19,6 +19,7 @@ struct options {
 	int sort_column;		/* enum column */
 	bool sort_invert;
 	const char *proc_root;
+	const char *sys_root;
 	const char *run_root;
 	bool help, version;
 };
@@ -33,6 +34,7 @@ struct options {
 	X("sort", 's', 1, "COLUMN", "sort by this column, e.g. cpu, steal, rss, name (default cpu)") \
 	X("invert", 'I', 0, NULL, "invert the sort order") \
 	X("proc-root", 0x100, 1, "DIR", "read the guests' processes below DIR instead of /proc") \
+	X("sys-root", 0x102, 1, "DIR", "read cgroups and network interfaces below DIR instead of /sys") \
 	X("run-root", 0x101, 1, "DIR", "read libvirt's runtime state below DIR instead of /run") \
 	X("help", 'h', 0, NULL, "show this help and exit") \
 	X("version", 'V', 0, NULL, "show the version and exit")

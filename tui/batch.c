@@ -56,6 +56,62 @@ static void csv_num(FILE *f, double v, int decimals)
 		fprintf(f, "%.*f", decimals, v);
 }
 
+/* The CSV columns, in order: X(name, column or -1, decimals). Names are a public interface. */
+#define CSV_FIELDS(X) \
+	X(vcpus, COL_VCPU, 0) \
+	X(cpu_pct, COL_CPU, 1) \
+	X(steal_pct, COL_STEAL, 1) \
+	X(mem_bytes, COL_MEM, 0) \
+	X(rss_bytes, COL_RSS, 0) \
+	X(disk_read_bps, COL_RD, 0) \
+	X(disk_write_bps, COL_WR, 0) \
+	X(thr_pct, COL_THR, 1) \
+	X(disk_read_iops, -1, 1) \
+	X(disk_write_iops, -1, 1) \
+	X(disk_read_lat_ms, -1, 2) \
+	X(disk_write_lat_ms, -1, 2) \
+	X(net_rx_bps, COL_RX, 0) \
+	X(net_tx_bps, COL_TX, 0) \
+	X(net_drops, COL_DROP, 1) \
+	X(swap_bytes, COL_SWAP, 0) \
+	X(major_faults_ps, COL_MAJF, 1) \
+	X(psi_cpu_some, COL_PSIC, 1) \
+	X(psi_io_some, COL_PSII, 1) \
+	X(psi_mem_some, COL_PSIM, 1) \
+	X(vcpu_pct, COL_VCPUPCT, 1) \
+	X(cgroup_mem_bytes, COL_CGMEM, 0) \
+	X(net_rx_pps, -1, 1) \
+	X(net_tx_pps, -1, 1)
+
+enum csv_field {
+#define X(name, col, dec) CSV_##name,
+	CSV_FIELDS(X)
+#undef X
+};
+
+static void print_csv_header(FILE *f)
+{
+	fputs("time,backend,name,uuid,state", f);
+#define X(name, col, dec) fputs("," #name, f);
+	CSV_FIELDS(X)
+#undef X
+	fputs(",victim,culprit\n", f);
+}
+
+/* Fields that are not a table column of their own. */
+static double csv_extra(const struct guest_row *r, enum csv_field fld)
+{
+	switch (fld) {
+	case CSV_disk_read_iops: return r->disk.rd_iops;
+	case CSV_disk_write_iops: return r->disk.wr_iops;
+	case CSV_disk_read_lat_ms: return r->disk.rd_lat_ms;
+	case CSV_disk_write_lat_ms: return r->disk.wr_lat_ms;
+	case CSV_net_rx_pps: return r->rates.net_rx_pps;
+	case CSV_net_tx_pps: return r->rates.net_tx_pps;
+	default: return NAN;
+	}
+}
+
 static void print_csv(FILE *f, const struct model *m, const size_t *order, const char *now)
 {
 	for (size_t k = 0; k < m->n; k++) {
@@ -64,21 +120,17 @@ static void print_csv(FILE *f, const struct model *m, const size_t *order, const
 		csv_text(f, r->g.kind);
 		fputc(',', f);
 		csv_text(f, r->g.name);
-		fprintf(f, ",%s,%s,", r->g.uuid, guest_state_name(r->g.state));
-		csv_num(f, column_number(r, COL_VCPU), 0);
-		fputc(',', f);
-		csv_num(f, r->rates.cpu_pct, 1);
-		fputc(',', f);
-		csv_num(f, r->rates.steal_pct, 1);
-		fputc(',', f);
-		csv_num(f, column_number(r, COL_MEM), 0);
-		fputc(',', f);
-		csv_num(f, column_number(r, COL_RSS), 0);
-		fputc(',', f);
-		csv_num(f, r->rates.read_bps, 0);
-		fputc(',', f);
-		csv_num(f, r->rates.write_bps, 0);
-		fputc('\n', f);
+		fprintf(f, ",%s,%s", r->g.uuid, guest_state_name(r->g.state));
+#define X(name, col, dec)                                                                       \
+	fputc(',', f);                                                                          \
+	csv_num(f, (col) >= 0 ? column_number(r, (enum column)(col)) : csv_extra(r, CSV_##name), dec);
+		CSV_FIELDS(X)
+#undef X
+		/* victim and culprit: 1 or 0 once the guest is measured, empty before. */
+		if (isnan(column_number(r, COL_ROLE)))
+			fputs(",,\n", f);
+		else
+			fprintf(f, ",%d,%d\n", r->victim != 0, r->culprit != 0);
 	}
 }
 
@@ -103,22 +155,29 @@ static void print_text(FILE *f, const struct model *m, const size_t *order, cons
 			namew = w;
 	}
 	char cell[GUEST_NAME_MAX * 8 + 1], fit[GUEST_NAME_MAX * 8 + 64];
-	for (int c = 0; c < COL_COUNT_; c++) {
+	enum column shown[COL_COUNT_];
+	int ns = 0;
+	for (int c = 0; c < COL_COUNT_; c++)
+		if (columns[c].shown && columns[c].kind != COL_SPARK)
+			shown[ns++] = (enum column)c;
+	for (int k = 0; k < ns; k++) {
+		enum column c = shown[k];
 		int w = c == COL_NAME ? namew : columns[c].width;
 		if (columns[c].kind == COL_TEXT)
-			fprintf(f, "%s%-*s", c ? " " : "", w, columns[c].title);
+			fprintf(f, "%s%-*s", k ? " " : "", w, columns[c].title);
 		else
 			fprintf(f, " %*s", w, columns[c].title);
 	}
 	fputc('\n', f);
-	for (size_t k = 0; k < m->n; k++) {
-		const struct guest_row *r = &m->rows[order[k]];
-		for (int c = 0; c < COL_COUNT_; c++) {
+	for (size_t i = 0; i < m->n; i++) {
+		const struct guest_row *r = &m->rows[order[i]];
+		for (int k = 0; k < ns; k++) {
+			enum column c = shown[k];
 			int w = c == COL_NAME ? namew : columns[c].width;
-			column_format(r, (enum column)c, cell, sizeof(cell));
+			column_format(r, c, cell, sizeof(cell));
 			if (columns[c].kind == COL_TEXT) {
 				text_fit(cell, w, 1, fit, sizeof(fit));
-				fprintf(f, "%s%s", c ? " " : "", fit);
+				fprintf(f, "%s%s", k ? " " : "", fit);
 			} else {
 				fprintf(f, " %*s", w, cell);
 			}
@@ -156,14 +215,14 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		fprintf(stderr, "guesttop: cannot open %s: %s\n", o->proc_root, strerror(errno));
 		goto cleanup;
 	}
+	model_init_sys(&m, o->sys_root);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (o->format == FORMAT_CSV)
-		fprintf(out, "time,backend,name,uuid,state,vcpus,cpu_pct,steal_pct,mem_bytes,rss_bytes,"
-			     "disk_read_bps,disk_write_bps\n");
+		print_csv_header(out);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	bool warned_io = false;
 	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {

@@ -1,4 +1,4 @@
-/* Column values, formatting and the sort order of the guest table. */
+/* Column values, formatting, layout and the sort order of the guest table. */
 #include "tui/columns.h"
 
 #include <math.h>
@@ -7,10 +7,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "widgets/sparkline.h"
 #include "widgets/text.h"
 
+#define NAME_MIN_WIDTH 12
+#define NAME_MAX_WIDTH 32
+
 const struct column_info columns[COL_COUNT_] = {
-#define X(id, title, width, kind, meaning) [COL_##id] = { title, width, kind, meaning },
+#define X(id, title, width, kind, shown, keep, meaning) \
+	[COL_##id] = { title, width, kind, shown, keep, meaning },
 	GT_COLUMNS(X)
 #undef X
 };
@@ -32,16 +37,58 @@ static double u64_or_nan(uint64_t v)
 	return v == GT_UNKNOWN ? NAN : (double)v;
 }
 
+static double sum2(double a, double b)
+{
+	return isnan(a) || isnan(b) ? NAN : a + b;
+}
+
+static double max2(double a, double b)
+{
+	if (isnan(a))
+		return b;
+	if (isnan(b))
+		return a;
+	return a > b ? a : b;
+}
+
 double column_number(const struct guest_row *r, enum column c)
 {
 	switch (c) {
 	case COL_VCPU: return r->g.vcpus ? (double)r->g.vcpus : NAN;
 	case COL_CPU: return r->rates.cpu_pct;
+	case COL_VCPUPCT: return r->rates.vcpu_pct;
 	case COL_STEAL: return r->rates.steal_pct;
+	case COL_THR: return r->rates.thr_pct;
 	case COL_MEM: return u64_or_nan(r->g.mem_bytes);
 	case COL_RSS: return u64_or_nan(r->rss_bytes);
+	case COL_CGMEM: return u64_or_nan(r->cg_mem_bytes);
+	case COL_SWAP: return u64_or_nan(r->swap_bytes);
+	case COL_MAJF: return r->rates.majflt_ps;
 	case COL_RD: return r->rates.read_bps;
 	case COL_WR: return r->rates.write_bps;
+	case COL_IOPS: return sum2(r->disk.rd_iops, r->disk.wr_iops);
+	case COL_LAT: return max2(r->disk.rd_lat_ms, r->disk.wr_lat_ms);
+	case COL_NET: return sum2(r->rates.net_rx_bps, r->rates.net_tx_bps);
+	case COL_RX: return r->rates.net_rx_bps;
+	case COL_TX: return r->rates.net_tx_bps;
+	case COL_DROP: return r->rates.net_drops_ps;
+	case COL_PSIC: return r->rates.psi_cpu;
+	case COL_PSII: return r->rates.psi_io;
+	case COL_PSIM: return r->rates.psi_mem;
+	case COL_ROLE:
+		if (!guest_state_is_active(r->g.state) || isnan(r->rates.cpu_pct))
+			return NAN;
+		return (r->victim ? 2 : 0) + (r->culprit ? 1 : 0);
+	case COL_HISTORY: {
+		double sum = 0;
+		unsigned n = 0;
+		for (unsigned i = 0; i < HISTORY_LEN; i++)
+			if (!isnan(r->history[i])) {
+				sum += r->history[i];
+				n++;
+			}
+		return n ? sum / n : NAN;
+	}
 	default: return NAN;
 	}
 }
@@ -76,10 +123,53 @@ void format_pct(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.1f", v);
 }
 
+void format_num(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (v < 100)
+		snprintf(buf, len, "%.1f", v);
+	else if (v < 100000)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.0fk", v / 1000);
+}
+
+void column_role(const struct guest_row *r, char *buf, size_t len)
+{
+	if (isnan(column_number(r, COL_ROLE))) {
+		snprintf(buf, len, "-");
+	} else if (r->victim && r->culprit) {
+		snprintf(buf, len, "V+C");
+	} else if (r->victim) {
+		const char *why = r->victim & VICTIM_STEAL ? "steal" :
+				  r->victim & VICTIM_THROTTLE ? "thr" :
+				  r->victim & VICTIM_DISK_LATENCY ? "lat" : "psi";
+		snprintf(buf, len, "V:%s", why);
+	} else if (r->culprit) {
+		const char *what = r->culprit & CULPRIT_CPU ? "cpu" : r->culprit & CULPRIT_DISK ? "disk" : "mem";
+		snprintf(buf, len, "C:%s", what);
+	} else {
+		snprintf(buf, len, "%s", "");
+	}
+}
+
+void column_spark(const struct guest_row *r, int width, bool utf8, char *buf, size_t len)
+{
+	float h[HISTORY_LEN];
+	unsigned n = model_history(r, h);
+	/* 100% of one core fills a cell. */
+	sparkline_render(h, n, width, 100.0, utf8, buf, len);
+}
+
 void column_format(const struct guest_row *r, enum column c, char *buf, size_t len)
 {
 	switch (columns[c].kind) {
 	case COL_TEXT: {
+		if (c == COL_ROLE) {
+			column_role(r, buf, len);
+			return;
+		}
 		const char *s = c == COL_NAME ? r->g.name :
 				c == COL_BACKEND ? r->g.kind :
 				guest_state_name(r->g.state);
@@ -103,17 +193,53 @@ void column_format(const struct guest_row *r, enum column c, char *buf, size_t l
 	case COL_RATE:
 		format_bytes(column_number(r, c), buf, len);
 		return;
+	case COL_NUM:
+		format_num(column_number(r, c), buf, len);
+		return;
+	case COL_SPARK:
+		column_spark(r, columns[c].width, false, buf, len);
+		return;
 	}
 }
 
-struct sort_ctx {
+int columns_layout(const bool *wanted, int width, enum column *out, int *name_w)
+{
+	bool keep[COL_COUNT_];
+	for (int i = 0; i < COL_COUNT_; i++)
+		keep[i] = wanted[i] || i == COL_NAME;
+	for (;;) {
+		int fixed = 0;
+		for (int i = 0; i < COL_COUNT_; i++)
+			if (keep[i] && i != COL_NAME)
+				fixed += columns[i].width + 1;
+		int room = width - fixed;
+		int drop = -1;
+		if (room < NAME_MIN_WIDTH) {
+			for (int i = 0; i < COL_COUNT_; i++)
+				if (keep[i] && i != COL_NAME && (drop < 0 || columns[i].keep < columns[drop].keep))
+					drop = i;
+		}
+		if (drop < 0) {
+			*name_w = room < NAME_MAX_WIDTH ? room : NAME_MAX_WIDTH;
+			if (*name_w < 4)
+				*name_w = 4;
+			break;
+		}
+		keep[drop] = false;
+	}
+	int n = 0;
+	for (int i = 0; i < COL_COUNT_; i++)
+		if (keep[i])
+			out[n++] = (enum column)i;
+	return n;
+}
+
+/* qsort has no context argument; the table is sorted from one thread only. */
+static struct {
 	const struct model *m;
 	enum column c;
 	bool invert;
-};
-
-/* qsort has no context argument; the table is sorted from one thread only. */
-static struct sort_ctx sort_ctx;
+} sort_ctx;
 
 static const char *text_of(const struct guest_row *r, enum column c)
 {
@@ -129,7 +255,7 @@ static int cmp_rows(const void *pa, const void *pb)
 		return aa ? -1 : 1;
 	int r = 0;
 	enum column c = sort_ctx.c;
-	if (columns[c].kind == COL_TEXT) {
+	if (columns[c].kind == COL_TEXT && c != COL_ROLE) {
 		r = strcmp(text_of(a, c), text_of(b, c));
 		if (sort_ctx.invert)
 			r = -r;
@@ -156,6 +282,8 @@ void columns_sort(const struct model *m, enum column c, bool invert, size_t *ord
 		return;
 	for (size_t i = 0; i < m->n; i++)
 		order[i] = i;
-	sort_ctx = (struct sort_ctx){ m, c, invert };
+	sort_ctx.m = m;
+	sort_ctx.c = c;
+	sort_ctx.invert = invert;
 	qsort(order, m->n, sizeof(*order), cmp_rows);
 }

@@ -2,6 +2,7 @@
 #include "tui/console.h"
 
 #include <ctype.h>
+#include <langinfo.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +18,11 @@
 
 #include "backends/collector.h"
 #include "backends/host.h"
+#include "backends/procs.h"
 #include "backends/sampler.h"
 #include "config/keymap.h"
 #include "tui/columns.h"
+#include "tui/console_priv.h"
 #include "tui/model.h"
 #include "widgets/funcbar.h"
 #include "widgets/menu.h"
@@ -32,50 +35,7 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#define NAME_MIN_WIDTH 16
-#define NAME_MAX_WIDTH 32
 #define FIRST_RATE_MS 1000
-
-enum console_screen { SCREEN_TABLE, SCREEN_HELP };
-enum overlay { OVERLAY_NONE, OVERLAY_SORT_MENU, OVERLAY_SEARCH };
-
-struct console {
-	const struct options *o;	/* (borrowed) */
-	struct backend *bes;		/* (borrowed) */
-	size_t n_bes;
-	struct collector *col;		/* (owned) */
-	struct model m;
-	struct host *host;		/* (owned) */
-	struct host_sample hs;
-	struct guest_list list;
-	unsigned long gen;
-	bool have_listing;
-	size_t *order;			/* (owned) display order: indexes into m.rows */
-	size_t order_cap;
-	enum column sort;
-	bool invert;
-	struct table_view view;
-	int table_height;
-	/*
-	 * Until the user moves it, the selection stays on the first row (the top
-	 * consumer); after that it follows the chosen guest across re-sorts.
-	 */
-	bool user_selected;
-	char sel_uuid[GUEST_UUID_LEN];
-	const struct backend *sel_backend;
-	enum console_screen screen;
-	int help_top;
-	enum overlay overlay;
-	struct menu sort_menu;
-	const char *sort_items[COL_COUNT_];
-	char search[64];
-	char last_search[64];
-	char msg[256];
-	bool msg_error;
-	uint64_t msg_until_ns;
-	uint64_t next_tick_ns;
-	unsigned ticks;
-};
 
 static volatile sig_atomic_t quit_signal;
 static bool curses_active;
@@ -178,12 +138,53 @@ static void console_message(struct console *c, bool error, const char *fmt, ...)
 	c->msg_until_ns = sampler_now_ns() + 4000000000ull;
 }
 
-/* ---- ordering and selection ---- */
+/* ---- lines for the scrolling screens ---- */
+
+void lines_printf(struct lines *l, int attr, const char *fmt, ...)
+{
+	if (l->line >= l->top && l->y < l->height) {
+		char buf[1024];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		attrset((attr_t)attr);
+		mvaddnstr(l->y, 0, buf, l->width);
+		attrset(A_NORMAL);
+		l->y++;
+	}
+	l->line++;
+}
+
+int lines_total(const struct lines *l)
+{
+	return l->line;
+}
+
+/* ---- ordering, filtering and selection ---- */
+
+static bool row_passes(const struct console *c, const struct guest_row *r)
+{
+	switch (c->filter) {
+	case FILTER_ACTIVE: return guest_state_is_active(r->g.state);
+	case FILTER_FLAGGED: return r->victim || r->culprit;
+	case FILTER_KIND: return strcmp(r->g.kind, c->filter_kind) == 0;
+	case FILTER_ALL: break;
+	}
+	return true;
+}
+
+struct guest_row *console_selected(struct console *c)
+{
+	if (c->view.selected >= c->n_order)
+		return NULL;
+	return &c->m.rows[c->order[c->view.selected]];
+}
 
 static void remember_selection(struct console *c)
 {
-	if (c->user_selected && c->m.n && c->view.selected < c->m.n) {
-		const struct guest_row *r = &c->m.rows[c->order[c->view.selected]];
+	struct guest_row *r = console_selected(c);
+	if (c->user_selected && r) {
 		snprintf(c->sel_uuid, sizeof(c->sel_uuid), "%s", r->g.uuid);
 		c->sel_backend = r->g.backend;
 	}
@@ -191,8 +192,8 @@ static void remember_selection(struct console *c)
 
 static void resort(struct console *c)
 {
-	if (c->order_cap < c->m.n) {
-		size_t cap = c->m.n * 2;
+	if (c->order_cap < c->m.n || !c->order) {
+		size_t cap = c->m.n ? c->m.n * 2 : 16;
 		size_t *o = realloc(c->order, cap * sizeof(*o));
 		if (!o)
 			return;
@@ -200,25 +201,45 @@ static void resort(struct console *c)
 		c->order_cap = cap;
 	}
 	columns_sort(&c->m, c->sort, c->invert, c->order);
+	size_t k = 0;
+	for (size_t i = 0; i < c->m.n; i++)
+		if (row_passes(c, &c->m.rows[c->order[i]]))
+			c->order[k++] = c->order[i];
+	c->n_order = k;
 	/* Keep the selected guest selected wherever the sort put it. */
-	for (size_t i = 0; c->user_selected && i < c->m.n; i++) {
+	for (size_t i = 0; c->user_selected && i < c->n_order; i++) {
 		const struct guest_row *r = &c->m.rows[c->order[i]];
 		if (r->g.backend == c->sel_backend && strcmp(r->g.uuid, c->sel_uuid) == 0) {
 			c->view.selected = i;
 			break;
 		}
 	}
-	table_view_clamp(&c->view, c->m.n, c->table_height);
+	table_view_clamp(&c->view, c->n_order, c->table_height);
 }
 
 static void select_row(struct console *c, size_t i)
 {
 	c->user_selected = true;
-	table_view_select(&c->view, i, c->m.n, c->table_height);
+	table_view_select(&c->view, i, c->n_order, c->table_height);
 	remember_selection(c);
 }
 
 /* ---- refresh ---- */
+
+double console_host_psi(const struct console *c, int which)
+{
+	const struct host_psi *a = &c->psi_prev, *b = &c->psi_cur;
+	if (!c->psi_prev_ns || c->psi_cur_ns <= c->psi_prev_ns)
+		return NAN;
+	double dt_us = (double)(c->psi_cur_ns - c->psi_prev_ns) / 1000.0;
+	bool have = which == 0 ? a->have_cpu && b->have_cpu : which == 1 ? a->have_io && b->have_io
+								  : a->have_mem && b->have_mem;
+	if (!have)
+		return NAN;
+	uint64_t x = which == 0 ? b->cpu_some_us - a->cpu_some_us :
+		     which == 1 ? b->io_some_us - a->io_some_us : b->mem_some_us - a->mem_some_us;
+	return (double)x * 100.0 / dt_us;
+}
 
 static void refresh_data(struct console *c)
 {
@@ -230,7 +251,10 @@ static void refresh_data(struct console *c)
 	}
 	model_sample(&c->m);
 	host_sample(c->host, &c->hs);
-	c->ticks++;
+	c->psi_prev = c->psi_cur;
+	c->psi_prev_ns = c->psi_cur_ns;
+	host_psi_read(c->o->proc_root, &c->psi_cur);
+	c->psi_cur_ns = sampler_now_ns();
 	resort(c);
 }
 
@@ -239,13 +263,13 @@ static void refresh_data(struct console *c)
 static int draw_header(struct console *c, int width, int max_rows)
 {
 	const struct host_sample *hs = &c->hs;
-	char text[96], used[16], total[16];
+	char text[160], used[16], total[16];
 	unsigned ncpu = hs->ncpu;
 	if (max_rows < 1)
 		return 0;
 
 	/* Cores on the left (in columns when there are many), figures on the right. */
-	int text_rows = 4;
+	int text_rows = 5;
 	int left_w = width / 2;
 	int core_cols = 1;
 	while (ncpu > (unsigned)(core_cols * max_rows) && core_cols < 8)
@@ -280,119 +304,112 @@ static int draw_header(struct console *c, int width, int max_rows)
 		meter_draw(stdscr, 1, rx, rw, "Swp",
 			   hs->swap_total ? (double)hs->swap_used / (double)hs->swap_total : NAN, 0.5, text);
 	}
-	if (rows > 2) {
+	struct {
+		const char *label;
+		char value[160];
+	} info[3] = { { "Load average: ", "" }, { "Pressure: ", "" }, { "Guests: ", "" } };
+	snprintf(info[0].value, sizeof(info[0].value), "%.2f %.2f %.2f", hs->load[0], hs->load[1], hs->load[2]);
+	char p0[16], p1[16], p2[16];
+	format_pct(console_host_psi(c, 0), p0, sizeof(p0));
+	format_pct(console_host_psi(c, 1), p1, sizeof(p1));
+	format_pct(console_host_psi(c, 2), p2, sizeof(p2));
+	snprintf(info[1].value, sizeof(info[1].value), "cpu %s%%  io %s%%  mem %s%%", p0, p1, p2);
+	struct model_counts mc;
+	model_counts(&c->m, &mc);
+	if (c->have_listing)
+		snprintf(info[2].value, sizeof(info[2].value), "%u running, %u paused, %u shut off, %u victims",
+			 mc.running, mc.paused, mc.shutoff, mc.victims);
+	else
+		snprintf(info[2].value, sizeof(info[2].value), "connecting...");
+	for (int i = 0; i < 3 && i + 2 < rows; i++) {
+		int ll = (int)strlen(info[i].label);
 		attrset(widgets_attr(CR_LABEL));
-		mvaddnstr(2, rx, "Load average: ", rw);
-		attrset(A_BOLD);
-		snprintf(text, sizeof(text), "%.2f %.2f %.2f", hs->load[0], hs->load[1], hs->load[2]);
-		if (rw > 14)
-			mvaddnstr(2, rx + 14, text, rw - 14);
-	}
-	if (rows > 3) {
-		struct model_counts mc;
-		model_counts(&c->m, &mc);
-		attrset(widgets_attr(CR_LABEL));
-		mvaddnstr(3, rx, "Guests: ", rw);
-		attrset(A_BOLD);
-		if (c->have_listing)
-			snprintf(text, sizeof(text), "%u running, %u paused, %u shut off", mc.running, mc.paused,
-				 mc.shutoff);
-		else
-			snprintf(text, sizeof(text), "connecting...");
-		if (rw > 8)
-			mvaddnstr(3, rx + 8, text, rw - 8);
+		mvaddnstr(i + 2, rx, info[i].label, rw);
+		attrset(i == 2 && mc.victims ? widgets_attr(CR_ERROR) : A_BOLD);
+		if (rw > ll)
+			mvaddnstr(i + 2, rx + ll, info[i].value, rw - ll);
 	}
 	attrset(A_NORMAL);
 	return rows;
 }
 
-/* Which columns fit, and how wide NAME gets. Returns the number of columns shown. */
-static int layout_columns(int width, int *name_w)
+static void draw_cells(struct console *c, int y, int width, const enum column *cols, int ncols,
+		       int name_w, const struct guest_row *r, attr_t base)
 {
-	int shown = COL_COUNT_;
-	for (;;) {
-		int fixed = 0;
-		for (int i = 1; i < shown; i++)
-			fixed += columns[i].width + 1;
-		int room = width - fixed;
-		if (room >= NAME_MIN_WIDTH || shown == 2) {
-			*name_w = room < NAME_MAX_WIDTH ? room : NAME_MAX_WIDTH;
-			if (*name_w < 4)
-				*name_w = 4;
-			return shown;
-		}
-		shown--;
-	}
-}
-
-static void draw_cells(int y, int width, int shown, int name_w, const struct guest_row *r,
-		       attr_t base)
-{
-	char line[1024], cell[GUEST_NAME_MAX * 8], fit[GUEST_NAME_MAX * 8];
+	char line[2048], cell[GUEST_NAME_MAX * 8], fit[GUEST_NAME_MAX * 8];
 	size_t o = 0;
-	for (int c = 0; c < shown; c++) {
-		int w = c == COL_NAME ? name_w : columns[c].width;
-		if (r)
-			column_format(r, (enum column)c, cell, sizeof(cell));
+	for (int k = 0; k < ncols && o < sizeof(line) - 1; k++) {
+		enum column col = cols[k];
+		int w = col == COL_NAME ? name_w : columns[col].width;
+		if (!r)
+			snprintf(cell, sizeof(cell), "%s", columns[col].title);
+		else if (columns[col].kind == COL_SPARK)
+			column_spark(r, w, c->utf8, cell, sizeof(cell));
 		else
-			snprintf(cell, sizeof(cell), "%s", columns[c].title);
-		if (c)
+			column_format(r, col, cell, sizeof(cell));
+		if (k)
 			line[o++] = ' ';
-		if (columns[c].kind == COL_TEXT) {
-			o += text_fit(cell, w, 1, fit, sizeof(fit)) ? (size_t)snprintf(line + o, sizeof(line) - o, "%s", fit) : 0;
+		if (columns[col].kind == COL_TEXT || columns[col].kind == COL_SPARK || !r) {
+			if (!r && columns[col].kind != COL_TEXT && columns[col].kind != COL_SPARK)
+				snprintf(fit, sizeof(fit), "%*s", w, cell);
+			else
+				text_fit(cell, w, 1, fit, sizeof(fit));
 		} else {
-			o += (size_t)snprintf(line + o, sizeof(line) - o, "%*s", w, cell);
+			snprintf(fit, sizeof(fit), "%*s", w, cell);
 		}
-		if (o >= sizeof(line) - 1)
-			break;
+		int wrote = snprintf(line + o, sizeof(line) - o, "%s", fit);
+		o += wrote > 0 ? (size_t)wrote : 0;
 	}
 	line[o < sizeof(line) ? o : sizeof(line) - 1] = '\0';
 	attrset(base);
 	mvaddnstr(y, 0, line, -1);
-	int used = text_width(line);
-	for (int x = used; x < width; x++)
+	for (int x = text_width(line); x < width; x++)
 		addch(' ');
 	attrset(A_NORMAL);
 }
 
 static void draw_table(struct console *c, int y, int height, int width)
 {
+	enum column cols[COL_COUNT_];
 	int name_w;
-	int shown = layout_columns(width, &name_w);
-	draw_cells(y, width, shown, name_w, NULL, widgets_attr(CR_TABLE_HEADER));
+	int ncols = columns_layout(c->visible, width, cols, &name_w);
+	draw_cells(c, y, width, cols, ncols, name_w, NULL, widgets_attr(CR_TABLE_HEADER));
 	/* Mark the sort column in the header. */
 	int x = 0;
-	for (int i = 0; i < shown; i++) {
-		int w = i == COL_NAME ? name_w : columns[i].width;
-		if (i == (int)c->sort) {
-			attrset(widgets_attr(CR_TABLE_SORTED));
+	for (int k = 0; k < ncols; k++) {
+		enum column col = cols[k];
+		int w = col == COL_NAME ? name_w : columns[col].width;
+		if (col == c->sort) {
 			char t[64];
-			if (columns[i].kind == COL_TEXT)
-				snprintf(t, sizeof(t), "%-*s", w, columns[i].title);
-			else
-				snprintf(t, sizeof(t), "%*s", w, columns[i].title);
+			bool left = columns[col].kind == COL_TEXT || columns[col].kind == COL_SPARK;
+			snprintf(t, sizeof(t), left ? "%-*s" : "%*s", w, columns[col].title);
+			attrset(widgets_attr(CR_TABLE_SORTED));
 			mvaddnstr(y, x, t, w);
 			attrset(A_NORMAL);
 		}
 		x += w + 1;
 	}
 	c->table_height = height - 1;
-	table_view_clamp(&c->view, c->m.n, c->table_height);
+	table_view_clamp(&c->view, c->n_order, c->table_height);
 	for (int i = 0; i < c->table_height; i++) {
 		size_t k = c->view.top + (size_t)i;
-		if (k >= c->m.n)
+		if (k >= c->n_order)
 			break;
 		const struct guest_row *r = &c->m.rows[c->order[k]];
 		attr_t a = A_NORMAL;
 		if (k == c->view.selected)
 			a = widgets_attr(CR_SELECTED);
+		else if (r->victim)
+			a = widgets_attr(CR_ERROR);
 		else if (!guest_state_is_active(r->g.state))
 			a = widgets_attr(CR_DIM);
-		draw_cells(y + 1 + i, width, shown, name_w, r, a);
+		draw_cells(c, y + 1 + i, width, cols, ncols, name_w, r, a);
 	}
-	if (c->m.n == 0 && c->table_height > 0) {
+	if (c->n_order == 0 && c->table_height > 0) {
+		const char *why = !c->have_listing ? "waiting for the first listing..." :
+				  c->m.n ? "no guest passes the filter (F4 to change it)" : "no guests";
 		attrset(widgets_attr(CR_DIM));
-		mvaddnstr(y + 1, 1, c->have_listing ? "no guests" : "waiting for the first listing...", width - 1);
+		mvaddnstr(y + 1, 1, why, width - 1);
 		attrset(A_NORMAL);
 	}
 }
@@ -431,52 +448,52 @@ static void draw_status(struct console *c, int y, int width)
 		attrset(widgets_attr(CR_DIM));
 		mvaddnstr(y, 0, "not root: columns that need the guests' processes show '-'", width);
 		attrset(A_NORMAL);
+		return;
+	}
+	if (c->filter != FILTER_ALL) {
+		static const char *const names[] = { "", "running guests", "victims and culprits", "backend " };
+		attrset(widgets_attr(CR_DIM));
+		mvprintw(y, 0, "filter: %s%s (F4 to change)", names[c->filter],
+			 c->filter == FILTER_KIND ? c->filter_kind : "");
+		attrset(A_NORMAL);
 	}
 }
 
 static void draw_help(struct console *c, int height, int width)
 {
 	char keys[64];
-	int y = 0, line = 0;
-#define HELP_LINE(...)                                                \
-	do {                                                          \
-		if (line >= c->help_top && y < height - 1) {          \
-			move(y, 0);                                   \
-			printw(__VA_ARGS__);                          \
-			y++;                                          \
-		}                                                     \
-		line++;                                               \
-	} while (0)
-	attrset(A_BOLD);
-	HELP_LINE("guesttop %s - who is using this host, and who suffers from it", GUESTTOP_VERSION);
-	attrset(A_NORMAL);
-	HELP_LINE("%s", "");
-	attrset(widgets_attr(CR_LABEL));
-	HELP_LINE("%s", "Keys");
-	attrset(A_NORMAL);
+	struct lines l = { 0, 0, c->scroll, height - 1, width };
+	lines_printf(&l, A_BOLD, "guesttop %s - who is using this host, and who suffers from it", GUESTTOP_VERSION);
+	lines_printf(&l, 0, "%s", "");
+	lines_printf(&l, (int)widgets_attr(CR_LABEL), "%s", "Keys");
 	for (int a = ACT_NONE + 1; a < ACT_COUNT_; a++) {
 		keymap_keys_for((enum action)a, keys, sizeof(keys));
-		HELP_LINE("  %-14s %s", keys, keymap_action_help((enum action)a));
+		lines_printf(&l, 0, "  %-14s %s", keys, keymap_action_help((enum action)a));
 	}
-	HELP_LINE("%s", "");
-	attrset(widgets_attr(CR_LABEL));
-	HELP_LINE("%s", "Columns");
-	attrset(A_NORMAL);
+	lines_printf(&l, 0, "%s", "");
+	lines_printf(&l, (int)widgets_attr(CR_LABEL), "%s", "Columns (F2 chooses which are shown)");
 	for (int i = 0; i < COL_COUNT_; i++)
-		HELP_LINE("  %-8s %s", columns[i].title, columns[i].meaning);
-	HELP_LINE("%s", "");
-	HELP_LINE("%s", "'-' means unknown (no rate yet, or not readable), never zero.");
-	HELP_LINE("%s", "Stopped guests are listed below running ones.");
-#undef HELP_LINE
-	int total = line;
-	if (c->help_top > total - 1)
-		c->help_top = total > 0 ? total - 1 : 0;
+		lines_printf(&l, 0, "  %-8s %s", columns[i].title, columns[i].meaning);
+	lines_printf(&l, 0, "%s", "");
+	lines_printf(&l, (int)widgets_attr(CR_LABEL), "%s", "Victims and culprits");
+	lines_printf(&l, 0, "  A victim suffers: STEAL%% > %.0f, THR%% > %.0f, disk LAT > %.0f ms, or a PSI > %.0f%%.",
+		     c->m.limits.steal_pct, c->m.limits.thr_pct, c->m.limits.disk_lat_ms, c->m.limits.psi_pct);
+	lines_printf(&l, 0, "%s", "  A culprit takes the contended resource: the guest that ran most on a CPU victim's");
+	lines_printf(&l, 0, "%s", "  CPUs, or the top disk (memory) user while a guest suffers disk (memory) stalls.");
+	lines_printf(&l, 0, "%s", "");
+	lines_printf(&l, 0, "%s", "'-' means unknown (no rate yet, or not readable), never zero.");
+	lines_printf(&l, 0, "%s", "Stopped guests are listed below running ones.");
+	if (c->scroll > lines_total(&l) - 1)
+		c->scroll = lines_total(&l) > 0 ? lines_total(&l) - 1 : 0;
+}
+
+static void draw_footer_hint(int height, int width, const char *hint)
+{
 	attrset(widgets_attr(CR_FLABEL));
 	move(height - 1, 0);
-	clrtoeol();
-	mvaddnstr(height - 1, 0, "Up/Down: scroll   any other key: back to the guests", width);
-	for (int x = 51; x < width; x++)
-		mvaddch(height - 1, x, ' ');
+	for (int x = 0; x < width; x++)
+		addch(' ');
+	mvaddnstr(height - 1, 0, hint, width);
 	attrset(A_NORMAL);
 }
 
@@ -484,10 +501,24 @@ static void draw(struct console *c)
 {
 	int height = LINES, width = COLS;
 	erase();
-	if (c->screen == SCREEN_HELP) {
+	switch (c->screen) {
+	case SCREEN_HELP:
 		draw_help(c, height, width);
+		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc or q: back to the guests");
 		refresh();
 		return;
+	case SCREEN_DETAIL:
+		detail_draw(c, height, width);
+		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc, q or Enter: back to the guests");
+		refresh();
+		return;
+	case SCREEN_HOST:
+		hostview_draw(c, height, width);
+		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc or q: back to the guests");
+		refresh();
+		return;
+	case SCREEN_TABLE:
+		break;
 	}
 	/* Very small terminals keep the table and drop the header first. */
 	int header_max = height >= 14 ? height / 3 : height >= 8 ? 1 : 0;
@@ -499,12 +530,93 @@ static void draw(struct console *c)
 	if (height >= 2)
 		draw_status(c, height - 2, width);
 	static const struct funcbar_item fkeys[] = {
-		{ "F1", "Help" }, { "F3", "Search" }, { "F6", "SortBy" }, { "F10", "Quit" },
+		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
+		{ "F5", "Host" }, { "F6", "SortBy" }, { "Enter", "Detail" }, { "F10", "Quit" },
 	};
 	funcbar_draw(stdscr, height - 1, width, fkeys, sizeof(fkeys) / sizeof(fkeys[0]));
-	if (c->overlay == OVERLAY_SORT_MENU)
-		menu_draw(&c->sort_menu, stdscr, table_y, 0, height - table_y - 1);
+	if (c->overlay == OVERLAY_SORT_MENU || c->overlay == OVERLAY_COLUMNS || c->overlay == OVERLAY_FILTER)
+		menu_draw(&c->menu, stdscr, table_y, 0, height - table_y - 1);
 	refresh();
+}
+
+/* ---- menus ---- */
+
+static void open_sort_menu(struct console *c)
+{
+	for (int i = 0; i < COL_COUNT_; i++)
+		c->menu_items[i] = columns[i].title;
+	c->menu = (struct menu){ "Sort by", c->menu_items, COL_COUNT_, (size_t)c->sort };
+	c->overlay = OVERLAY_SORT_MENU;
+}
+
+static void fill_columns_menu(struct console *c)
+{
+	for (int i = 0; i < COL_COUNT_; i++) {
+		snprintf(c->menu_text[i], sizeof(c->menu_text[i]), "[%c] %s", c->visible[i] ? 'x' : ' ',
+			 columns[i].title);
+		c->menu_items[i] = c->menu_text[i];
+	}
+}
+
+static void open_columns_menu(struct console *c)
+{
+	fill_columns_menu(c);
+	c->menu = (struct menu){ "Columns (Enter toggles)", c->menu_items, COL_COUNT_, 0 };
+	c->overlay = OVERLAY_COLUMNS;
+}
+
+static void open_filter_menu(struct console *c)
+{
+	size_t n = 0;
+	static const char *const fixed[] = { "all guests", "running guests only",
+					     "victims and culprits only" };
+	for (size_t i = 0; i < 3; i++)
+		c->menu_items[n++] = fixed[i];
+	/* One entry per kind of guest present. */
+	for (size_t i = 0; i < c->m.n && n < FILTER_MENU_MAX; i++) {
+		const char *kind = c->m.rows[i].g.kind;
+		bool dup = false;
+		for (size_t k = 3; k < n; k++)
+			if (strcmp(c->menu_text[k] + 9, kind) == 0)
+				dup = true;
+		if (dup || !kind[0])
+			continue;
+		snprintf(c->menu_text[n], sizeof(c->menu_text[n]), "backend: %.24s", kind);
+		c->menu_items[n] = c->menu_text[n];
+		n++;
+	}
+	c->menu = (struct menu){ "Show", c->menu_items, n, c->filter == FILTER_KIND ? 0 : (size_t)c->filter };
+	c->overlay = OVERLAY_FILTER;
+}
+
+static void menu_chosen(struct console *c)
+{
+	size_t i = c->menu.selected;
+	switch (c->overlay) {
+	case OVERLAY_SORT_MENU:
+		c->sort = (enum column)i;
+		c->overlay = OVERLAY_NONE;
+		break;
+	case OVERLAY_COLUMNS:
+		/* NAME always stays: a row must say whose it is. */
+		if (i != COL_NAME)
+			c->visible[i] = !c->visible[i];
+		fill_columns_menu(c);
+		return;
+	case OVERLAY_FILTER:
+		if (i < 3) {
+			c->filter = (enum filter_mode)i;
+		} else {
+			c->filter = FILTER_KIND;
+			snprintf(c->filter_kind, sizeof(c->filter_kind), "%s", c->menu_text[i] + 9);
+		}
+		c->overlay = OVERLAY_NONE;
+		break;
+	default:
+		break;
+	}
+	remember_selection(c);
+	resort(c);
 }
 
 /* ---- keys ---- */
@@ -517,8 +629,8 @@ static bool name_matches(const struct guest_row *r, const char *needle)
 /* Select the first guest from `from` on (wrapping) whose name contains the search. */
 static bool search_from(struct console *c, const char *needle, size_t from)
 {
-	for (size_t k = 0; k < c->m.n; k++) {
-		size_t i = (from + k) % c->m.n;
+	for (size_t k = 0; k < c->n_order; k++) {
+		size_t i = (from + k) % c->n_order;
 		if (name_matches(&c->m.rows[c->order[i]], needle)) {
 			select_row(c, i);
 			return true;
@@ -569,34 +681,52 @@ static void set_sort(struct console *c, enum column col)
 	resort(c);
 }
 
+/* Keys on the help, detail and host screens: scroll, or go back. */
+static void scroll_screen_key(struct console *c, int key)
+{
+	int page = LINES > 3 ? LINES - 3 : 1;
+	switch (key) {
+	case KEY_UP: c->scroll = c->scroll > 0 ? c->scroll - 1 : 0; break;
+	case KEY_DOWN: c->scroll++; break;
+	case KEY_PPAGE: c->scroll = c->scroll > page ? c->scroll - page : 0; break;
+	case KEY_NPAGE: c->scroll += page; break;
+	case KEY_HOME: c->scroll = 0; break;
+	case 27:
+	case 'q':
+	case KEY_F(10):
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+	case 'h':
+	case KEY_F(1):
+		c->screen = SCREEN_TABLE;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Returns false when the user asked to quit. */
 static bool handle_key(struct console *c, int key)
 {
 	if (key == KEY_RESIZE)
 		return true;
-	if (c->screen == SCREEN_HELP) {
-		if (key == KEY_UP && c->help_top > 0)
-			c->help_top--;
-		else if (key == KEY_DOWN)
-			c->help_top++;
-		else if (key != KEY_UP && key != KEY_DOWN)
-			c->screen = SCREEN_TABLE;
+	if (c->screen != SCREEN_TABLE) {
+		scroll_screen_key(c, key);
 		return true;
 	}
 	if (c->overlay == OVERLAY_SEARCH) {
 		search_key(c, key);
 		return true;
 	}
-	if (c->overlay == OVERLAY_SORT_MENU) {
-		switch (menu_key(&c->sort_menu, key)) {
-		case MENU_CHOSEN:
-			set_sort(c, (enum column)c->sort_menu.selected);
-			/* fall through */
-		case MENU_CANCELLED:
-			c->overlay = OVERLAY_NONE;
-			break;
-		case MENU_CONTINUE:
-			break;
+	if (c->overlay != OVERLAY_NONE) {
+		/* Space toggles in the column chooser, as Enter does. */
+		if (c->overlay == OVERLAY_COLUMNS && key == ' ')
+			key = '\n';
+		switch (menu_key(&c->menu, key)) {
+		case MENU_CHOSEN: menu_chosen(c); break;
+		case MENU_CANCELLED: c->overlay = OVERLAY_NONE; break;
+		case MENU_CONTINUE: break;
 		}
 		return true;
 	}
@@ -605,20 +735,19 @@ static bool handle_key(struct console *c, int key)
 	if (act >= ACT_UP && act <= ACT_END)
 		c->user_selected = true;
 	switch (act) {
-	case ACT_UP: table_view_move(&c->view, -1, c->m.n, c->table_height); break;
-	case ACT_DOWN: table_view_move(&c->view, 1, c->m.n, c->table_height); break;
-	case ACT_PAGE_UP: table_view_move(&c->view, -page, c->m.n, c->table_height); break;
-	case ACT_PAGE_DOWN: table_view_move(&c->view, page, c->m.n, c->table_height); break;
+	case ACT_UP: table_view_move(&c->view, -1, c->n_order, c->table_height); break;
+	case ACT_DOWN: table_view_move(&c->view, 1, c->n_order, c->table_height); break;
+	case ACT_PAGE_UP: table_view_move(&c->view, -page, c->n_order, c->table_height); break;
+	case ACT_PAGE_DOWN: table_view_move(&c->view, page, c->n_order, c->table_height); break;
 	case ACT_HOME: select_row(c, 0); break;
-	case ACT_END: select_row(c, c->m.n ? c->m.n - 1 : 0); break;
+	case ACT_END: select_row(c, c->n_order ? c->n_order - 1 : 0); break;
 	case ACT_SORT_PREV: set_sort(c, c->sort > 0 ? c->sort - 1 : COL_COUNT_ - 1); break;
 	case ACT_SORT_NEXT: set_sort(c, c->sort + 1 < COL_COUNT_ ? c->sort + 1 : 0); break;
 	case ACT_SORT_CPU: set_sort(c, COL_CPU); break;
 	case ACT_SORT_MEM: set_sort(c, COL_RSS); break;
-	case ACT_SORT_MENU:
-		c->sort_menu.selected = c->sort;
-		c->overlay = OVERLAY_SORT_MENU;
-		break;
+	case ACT_SORT_MENU: open_sort_menu(c); break;
+	case ACT_COLUMNS: open_columns_menu(c); break;
+	case ACT_FILTER: open_filter_menu(c); break;
 	case ACT_INVERT:
 		c->invert = !c->invert;
 		remember_selection(c);
@@ -634,9 +763,22 @@ static bool handle_key(struct console *c, int key)
 		else if (!search_from(c, c->last_search, c->view.selected + 1))
 			console_message(c, true, "no guest matches '%s'", c->last_search);
 		break;
+	case ACT_DETAIL:
+		if (console_selected(c)) {
+			/* The guest shown is the selected one: keep it selected while the screen is open. */
+			c->user_selected = true;
+			remember_selection(c);
+			c->screen = SCREEN_DETAIL;
+			c->scroll = 0;
+		}
+		break;
+	case ACT_HOST_VIEW:
+		c->screen = SCREEN_HOST;
+		c->scroll = 0;
+		break;
 	case ACT_HELP:
 		c->screen = SCREEN_HELP;
-		c->help_top = 0;
+		c->scroll = 0;
 		break;
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_QUIT: return false;
@@ -669,21 +811,21 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	struct console c = { 0 };
 	int ret = 1;
 	unsigned interval_ms = (unsigned)lround(o->delay_s * 1000.0);
+	unsigned first_ms = interval_ms < FIRST_RATE_MS ? interval_ms : FIRST_RATE_MS;
 
 	c.o = o;
-	c.bes = bes;
-	c.n_bes = n;
 	c.sort = (enum column)o->sort_column;
 	c.invert = o->sort_invert;
 	c.table_height = 1;
-	guest_list_init(&c.list);
+	c.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	for (int i = 0; i < COL_COUNT_; i++)
-		c.sort_items[i] = columns[i].title;
-	c.sort_menu = (struct menu){ "Sort by", c.sort_items, COL_COUNT_, 0 };
+		c.visible[i] = columns[i].shown;
+	guest_list_init(&c.list);
 	if (model_init(&c.m, o->proc_root) < 0) {
 		fprintf(stderr, "guesttop: cannot open %s: %s\n", o->proc_root, strerror(errno));
 		return 1;
 	}
+	model_init_sys(&c.m, o->sys_root);
 	c.host = host_new();
 	c.col = collector_new(bes, n, interval_ms);
 	if (!c.col || collector_start(c.col) < 0) {
@@ -706,7 +848,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 
 	refresh_data(&c);
 	bool first_rates_due = true;
-	c.next_tick_ns = sampler_now_ns() + (uint64_t)(interval_ms < FIRST_RATE_MS ? interval_ms : FIRST_RATE_MS) * 1000000ull;
+	c.next_tick_ns = sampler_now_ns() + (uint64_t)first_ms * 1000000ull;
 	for (;;) {
 		if (quit_signal)
 			break;
@@ -729,7 +871,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			refresh_data(&c);
 			if (c.gen != g) {
 				/* Baseline taken now; the first rates one short interval later. */
-				c.next_tick_ns = now + (uint64_t)(interval_ms < FIRST_RATE_MS ? interval_ms : FIRST_RATE_MS) * 1000000ull;
+				c.next_tick_ns = now + (uint64_t)first_ms * 1000000ull;
 				continue;
 			}
 		}
@@ -752,6 +894,7 @@ cleanup:
 	host_free(c.host);
 	model_free(&c.m);
 	guest_list_free(&c.list);
+	cgroup_procs_free();
 	free(c.order);
 	if (quit_signal && quit_signal != SIGINT)
 		ret = 128 + quit_signal;

@@ -26,6 +26,8 @@ int main(void)
 	srunner_add_suite(sr, model_suite());
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, keymap_suite());
+	srunner_add_suite(sr, cgroupfs_suite());
+	srunner_add_suite(sr, devname_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -15,6 +15,8 @@ Suite *columns_suite(void);
 Suite *model_suite(void);
 Suite *options_suite(void);
 Suite *keymap_suite(void);
+Suite *cgroupfs_suite(void);
+Suite *devname_suite(void);
 
 /* The fixture root: $GUESTTOP_FIXTURES, else tests/fixtures (tests run from the repo root). */
 const char *fixture_root(void);

@@ -1,0 +1,84 @@
+/* The console's state, shared by its screens (table, detail, host view, help); not for other modules. */
+#ifndef GUESTTOP_CONSOLE_PRIV_H
+#define GUESTTOP_CONSOLE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/collector.h"
+#include "backends/host.h"
+#include "backends/cgroupfs.h"
+#include "config/options.h"
+#include "tui/columns.h"
+#include "tui/model.h"
+#include "widgets/menu.h"
+#include "widgets/table.h"
+
+enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP };
+enum overlay { OVERLAY_NONE, OVERLAY_SORT_MENU, OVERLAY_SEARCH, OVERLAY_COLUMNS, OVERLAY_FILTER };
+
+enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND };
+
+#define FILTER_MENU_MAX 24
+
+struct console {
+	const struct options *o;	/* (borrowed) */
+	struct collector *col;		/* (owned) */
+	struct model m;
+	struct host *host;		/* (owned) */
+	struct host_sample hs;
+	struct host_psi psi_prev, psi_cur;
+	uint64_t psi_prev_ns, psi_cur_ns;
+	struct guest_list list;
+	unsigned long gen;
+	bool have_listing;
+	bool utf8;			/* the terminal's locale can draw block characters */
+	size_t *order;			/* (owned) display order: indexes into m.rows, filtered */
+	size_t n_order, order_cap;
+	enum column sort;
+	bool invert;
+	bool visible[COL_COUNT_];
+	enum filter_mode filter;
+	char filter_kind[GUEST_KIND_MAX];
+	struct table_view view;
+	int table_height;
+	/*
+	 * Until the user moves it, the selection stays on the first row (the top
+	 * consumer); after that it follows the chosen guest across re-sorts.
+	 */
+	bool user_selected;
+	char sel_uuid[GUEST_UUID_LEN];
+	const struct backend *sel_backend;
+	enum console_screen screen;
+	int scroll;			/* first line shown on the help, detail and host screens */
+	enum overlay overlay;
+	struct menu menu;		/* the open menu, if any */
+	const char *menu_items[FILTER_MENU_MAX > COL_COUNT_ ? FILTER_MENU_MAX : COL_COUNT_];
+	char menu_text[FILTER_MENU_MAX > COL_COUNT_ ? FILTER_MENU_MAX : COL_COUNT_][40];
+	char search[64];
+	char last_search[64];
+	char msg[256];
+	bool msg_error;
+	uint64_t msg_until_ns;
+	uint64_t next_tick_ns;
+};
+
+/* The selected guest's row, or NULL. */
+struct guest_row *console_selected(struct console *c);
+/* Host pressure over the last interval, percent, NAN unknown. */
+double console_host_psi(const struct console *c, int which);
+
+/* Screens that scroll a list of lines: each draws lines [c->scroll, ...) into rows 0..height-2. */
+void detail_draw(struct console *c, int height, int width);
+void hostview_draw(struct console *c, int height, int width);
+
+/* A line writer for scrolling screens: skips lines above c->scroll, stops at the bottom. */
+struct lines {
+	int y, line, top, height, width;
+};
+void lines_printf(struct lines *l, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The total number of lines written so far, shown or not. */
+int lines_total(const struct lines *l);
+
+#endif
