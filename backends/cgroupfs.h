@@ -74,9 +74,13 @@ struct cgroup_cpu_stat {
 };
 /* v1 (throttled_time in ns) and v2 (usage_usec, throttled_usec) cpu.stat. */
 int cgroup_parse_cpu_stat(const char *buf, size_t len, struct cgroup_cpu_stat *out);
-/* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per line. */
+/* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per line; an empty file is a valid zero reading. */
 int cgroup_parse_io_stat(const char *buf, size_t len, struct cgroup_counters *out);
-/* v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" ... lines. */
+/*
+ * v1 blkio.throttle.io_service_bytes / io_serviced: "MAJ:MIN Read N" ... lines.
+ * Fills one half (bytes or counts) and matches devices with what the other
+ * call put in out: zero out before the first of the two calls.
+ */
 int cgroup_parse_blkio(const char *buf, size_t len, bool serviced, struct cgroup_counters *out);
 /* PSI: "some avg10=.. avg60=.. avg300=.. total=N" (and a "full" line); total of "some" in µs. */
 int cgroup_parse_pressure(const char *buf, size_t len, uint64_t *some_total_us);

@@ -14,6 +14,13 @@ LAB_DIR=${GUESTTOP_LAB_DIR:-/var/lib/libvirt/images/guesttop-lab}
 LAB_RUN_DIR=${LAB_RUN_DIR:-/run/libvirt/qemu}
 LAB_PREFIX=gt-lab-
 KINDS="busy idle diskread serial"
+# NIC model of --net guests. No lab guest has a NIC driver. qemu's rtl8139
+# (also ne2k_pci, pcnet) takes and discards frames while its receiver is off,
+# so qemu keeps reading the tap: frames sent into it count as the tap's
+# tx_packets/tx_bytes. e1000, e1000e and virtio refuse them instead: qemu stops
+# reading, the tap's 1000-frame queue fills silently (no counter moves) and
+# then every further frame counts as tx_dropped.
+LAB_NIC_MODEL=${LAB_NIC_MODEL:-rtl8139}
 DISKREAD_MIB=64            # size of the shared diskread disk; the loop reads LBAs 64..65662
 START_TIMEOUT=30           # seconds to wait for "running"
 SETUP_TIMEOUT=30           # seconds to wait for libvirtd to answer
@@ -25,13 +32,19 @@ usage: $PROG COMMAND [ARGS]
   setup                       give the kvm group /dev/kvm, start virtlogd and libvirtd
                               if they are not running, wait until libvirt answers
   images                      build the boot-sector images in the lab dir (idempotent)
-  start NAME KIND [--cpuset CPULIST] [--vcpus N] [--persistent]
+  start NAME KIND [--cpuset CPULIST] [--vcpus N] [--persistent] [--net]
                               start guest NAME (transient unless --persistent);
-                              returns once libvirt reports it running
-  define NAME KIND            define a persistent guest and leave it shut off
+                              returns once libvirt reports it running. --net: one
+                              $LAB_NIC_MODEL NIC on an unconnected tap (no bridge, no IP)
+  define NAME KIND [--net]    define a persistent guest and leave it shut off
   destroy NAME                destroy and undefine NAME (silent if it does not exist)
   cleanup                     destroy/undefine every domain named ${LAB_PREFIX}*
   pid NAME                    print the qemu pid of running guest NAME
+  ifname NAME                 print the host-side tap name(s) of running guest NAME,
+                              one per line (guests started with --net)
+  contention PREFIX [CPU]     start PREFIX-a and PREFIX-b (busy, vCPU and emulator
+                              pinned to host CPU CPU, default 0: about 50% CPU and
+                              50% steal each) and PREFIX-idle (idle, unpinned)
   serial-log NAME             print the path of NAME's serial console log file
   wait-settled NAME [SECONDS] sleep until NAME's qemu has run SECONDS (default 6),
                               i.e. SeaBIOS's busy boot phase is over
@@ -48,7 +61,8 @@ KIND is one of: $KINDS
             receives and prints the line again on CR
 
 environment: LAB_URI (default qemu:///system), GUESTTOP_LAB_DIR
-  (default /var/lib/libvirt/images/guesttop-lab), LAB_RUN_DIR (default /run/libvirt/qemu)
+  (default /var/lib/libvirt/images/guesttop-lab), LAB_RUN_DIR (default /run/libvirt/qemu),
+  LAB_NIC_MODEL (NIC model of --net guests, default rtl8139)
 EOF
 	exit 2
 }
@@ -353,9 +367,9 @@ check_kvm() {
 	fi
 }
 
-# domain_xml NAME KIND DIR VCPUS CPUSET
+# domain_xml NAME KIND DIR VCPUS CPUSET NET   (NET: yes|no)
 domain_xml() {
-	local name kind=$2 dir vcpus=$4 cpuset=$5 vcpu_attr=""
+	local name kind=$2 dir vcpus=$4 cpuset=$5 net=$6 vcpu_attr=""
 	name=$(xml_escape "$1")
 	dir=$(xml_escape "$3")
 	[[ -z $cpuset ]] || vcpu_attr=" cpuset='$cpuset'"
@@ -405,13 +419,26 @@ EOF
     <console type='pty'>
       <target type='serial' port='0'/>
     </console>
+EOF
+	if [[ $net == yes ]]; then
+		# One NIC on an unconnected tap that libvirt creates (vnetN): no
+		# bridge, no IP. Its option ROM is off (no iPXE in SeaBIOS's boot
+		# phase) and the disk stays the only boot device.
+		cat <<EOF
+    <interface type='ethernet'>
+      <model type='$LAB_NIC_MODEL'/>
+      <rom enabled='no'/>
+    </interface>
+EOF
+	fi
+	cat <<EOF
   </devices>
 </domain>
 EOF
 }
 
-# prepare_guest NAME KIND VCPUS CPUSET: write the guest's dir and domain XML,
-# print the XML file's path.
+# prepare_guest NAME KIND VCPUS CPUSET NET: write the guest's dir and domain
+# XML, print the XML file's path.
 prepare_guest() {
 	local name=$1 kind=$2 dir
 	dir=$(guest_dir "$name")
@@ -423,7 +450,7 @@ prepare_guest() {
 		chmod 644 "$dir/boot.img"
 	fi
 	printf '%s\n' "$name" >"$dir/name"
-	domain_xml "$name" "$kind" "$dir" "$3" "$4" >"$dir/domain.xml"
+	domain_xml "$name" "$kind" "$dir" "$3" "$4" "$5" >"$dir/domain.xml"
 	printf '%s/domain.xml' "$dir"
 }
 
@@ -439,9 +466,10 @@ wait_running() {
 	done
 }
 
-# create_guest NAME KIND VCPUS CPUSET MODE   (MODE: transient|persistent|defined)
+# create_guest NAME KIND VCPUS CPUSET MODE [NET]
+#   MODE: transient|persistent|defined; NET: yes|no (default no)
 create_guest() {
-	local name=$1 kind=$2 vcpus=$3 cpuset=$4 mode=$5 xml err uuid
+	local name=$1 kind=$2 vcpus=$3 cpuset=$4 mode=$5 net=${6:-no} xml err uuid
 	[[ -n $name ]] || die "empty guest name"
 	is_kind "$kind" || die "$(qname "$name"): unknown kind '$kind' (one of: $KINDS)"
 	[[ $vcpus =~ ^[1-9][0-9]{0,2}$ ]] || die "$(qname "$name"): bad --vcpus '$vcpus'"
@@ -450,7 +478,7 @@ create_guest() {
 	cmd_images
 	uuid=$(uuid_of "$name")
 	[[ -z $uuid ]] || die "$(qname "$name"): a domain of that name already exists (run: $PROG destroy NAME)"
-	xml=$(prepare_guest "$name" "$kind" "$vcpus" "$cpuset")
+	xml=$(prepare_guest "$name" "$kind" "$vcpus" "$cpuset" "$net")
 
 	case $mode in
 	transient)
@@ -479,7 +507,7 @@ create_guest() {
 }
 
 cmd_start() {
-	local name kind vcpus=1 cpuset="" mode=transient
+	local name kind vcpus=1 cpuset="" mode=transient net=no
 	(($# >= 2)) || usage
 	name=$1 kind=$2
 	shift 2
@@ -490,15 +518,89 @@ cmd_start() {
 		--vcpus) (($# >= 2)) || usage; vcpus=$2; shift 2 ;;
 		--vcpus=*) vcpus=${1#*=}; shift ;;
 		--persistent) mode=persistent; shift ;;
+		--net) net=yes; shift ;;
 		*) usage ;;
 		esac
 	done
-	create_guest "$name" "$kind" "$vcpus" "$cpuset" "$mode"
+	create_guest "$name" "$kind" "$vcpus" "$cpuset" "$mode" "$net"
 }
 
 cmd_define() {
-	(($# == 2)) || usage
-	create_guest "$1" "$2" 1 "" defined
+	local net=no
+	(($# == 2 || $# == 3)) || usage
+	if (($# == 3)); then
+		[[ $3 == --net ]] || usage
+		net=yes
+	fi
+	create_guest "$1" "$2" 1 "" defined "$net"
+}
+
+# Host-side tap name(s) of running guest $1, one per line (virsh domiflist:
+# "Interface Type Source Model MAC"; the interface is "-" while shut off).
+cmd_ifname() {
+	local name uuid list line ifname n=0
+	(($# == 1)) || usage
+	name=$1
+	uuid=$(uuid_of "$name")
+	[[ -n $uuid ]] || die "$(qname "$name"): no such domain"
+	if ! list=$(vsh domiflist --domain "$uuid" 2>&1); then
+		die "$(qname "$name"): cannot list interfaces: $(oneline "$list")"
+	fi
+	while read -r ifname _; do
+		[[ -n $ifname && $ifname != - ]] || continue
+		[[ $ifname =~ ^[A-Za-z0-9._-]+$ ]] || die "$(qname "$name"): odd interface name from libvirt"
+		printf '%s\n' "$ifname"
+		n=$((n + 1))
+	done <<<"$list"
+	((n > 0)) || die "$(qname "$name"): no tap (not running, or not started with --net)"
+}
+
+# Reference contention scenario: PREFIX-a and PREFIX-b spin one vCPU each,
+# vCPU and emulator pinned to host CPU $2 (default 0): each gets about 50% CPU
+# and shows about 50% steal; PREFIX-idle is an idle, unpinned bystander.
+cmd_contention() {
+	local prefix cpu=0 online started=() g uuid
+	(($# == 1 || $# == 2)) || usage
+	prefix=$1
+	[[ -n $prefix ]] || die "contention: empty prefix"
+	if (($# == 2)); then
+		cpu=$2
+	fi
+	[[ $cpu =~ ^[0-9]{1,4}$ ]] || die "contention: bad CPU '$cpu'"
+	cpu=$((10#$cpu))
+	online=$(</sys/devices/system/cpu/online)
+	cpu_in_list "$cpu" "$online" || die "contention: CPU $cpu is not online (online: $online)"
+	for g in a b idle; do
+		uuid=$(uuid_of "$prefix-$g")
+		[[ -z $uuid ]] || die "$(qname "$prefix-$g"): a domain of that name already exists (run: $PROG destroy NAME)"
+	done
+	# Each guest in a subshell (create_guest exits on error), so that a
+	# failure removes the ones already started.
+	for g in a b idle; do
+		if [[ $g == idle ]]; then
+			(create_guest "$prefix-$g" idle 1 "" transient) || break
+		else
+			(create_guest "$prefix-$g" busy 1 "$cpu" transient) || break
+		fi
+		started+=("$prefix-$g")
+	done
+	if ((${#started[@]} != 3)); then
+		for g in "${started[@]}"; do
+			cmd_destroy "$g" || true
+		done
+		die "contention: $(qname "$prefix-$g") did not start; removed the others"
+	fi
+}
+
+# cpu_in_list CPU LIST: is CPU in a kernel CPU list like "0-3,8,10-11"?
+cpu_in_list() {
+	local cpu=$1 part lo hi
+	local IFS=,
+	for part in $2; do
+		lo=${part%-*} hi=${part#*-}
+		((cpu >= lo && cpu <= hi)) && return 0
+	done
+	return 1
 }
 
 # remove_uuid NAME UUID: destroy if running, undefine if persistent.
@@ -627,6 +729,8 @@ main() {
 	destroy) cmd_destroy "$@" ;;
 	cleanup) cmd_cleanup "$@" ;;
 	pid) cmd_pid "$@" ;;
+	ifname) cmd_ifname "$@" ;;
+	contention) cmd_contention "$@" ;;
 	serial-log) cmd_serial_log "$@" ;;
 	wait-settled) cmd_wait_settled "$@" ;;
 	demo) cmd_demo "$@" ;;
