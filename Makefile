@@ -55,6 +55,11 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/unit/unit-tests: $(UNIT_OBJS) $(BUILD)/libguesttop.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
+# Raw Ethernet frames into a lab guest's tap, for the network tests (no IP, nothing leaves the host).
+build/lab/netgen: tests/lab/netgen.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
+
 # Install the Debian packages guesttop needs; does nothing when all are there.
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -72,7 +77,7 @@ lab-setup:
 
 # The tests build with AddressSanitizer and UndefinedBehaviorSanitizer, in their own tree.
 check-build:
-	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests
+	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests build/lab/netgen
 
 check: deps
 	$(MAKE) check-build

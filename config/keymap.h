@@ -21,7 +21,7 @@
 	X(SEARCH, "search guests by name") \
 	X(SEARCH_NEXT, "next guest matching the search") \
 	X(COLUMNS, "choose the columns shown") \
-	X(FILTER, "show all guests, running ones, victims and culprits, or one backend") \
+	X(FILTER, "show all guests, running ones, victims and culprits, one backend or one state") \
 	X(DETAIL, "the selected guest in detail: threads, disks, NICs, who hurts it") \
 	X(HOST_VIEW, "the host's CPUs and whose vCPUs ran on each") \
 	X(HELP, "this help") \

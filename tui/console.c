@@ -169,6 +169,7 @@ static bool row_passes(const struct console *c, const struct guest_row *r)
 	case FILTER_ACTIVE: return guest_state_is_active(r->g.state);
 	case FILTER_FLAGGED: return r->victim || r->culprit;
 	case FILTER_KIND: return strcmp(r->g.kind, c->filter_kind) == 0;
+	case FILTER_STATE: return r->g.state == c->filter_state;
 	case FILTER_ALL: break;
 	}
 	return true;
@@ -451,10 +452,12 @@ static void draw_status(struct console *c, int y, int width)
 		return;
 	}
 	if (c->filter != FILTER_ALL) {
-		static const char *const names[] = { "", "running guests", "victims and culprits", "backend " };
+		static const char *const names[] = { "", "running guests", "victims and culprits", "backend ",
+						     "state " };
 		attrset(widgets_attr(CR_DIM));
 		mvprintw(y, 0, "filter: %s%s (F4 to change)", names[c->filter],
-			 c->filter == FILTER_KIND ? c->filter_kind : "");
+			 c->filter == FILTER_KIND ? c->filter_kind :
+			 c->filter == FILTER_STATE ? guest_state_name(c->filter_state) : "");
 		attrset(A_NORMAL);
 	}
 }
@@ -565,6 +568,21 @@ static void open_columns_menu(struct console *c)
 	c->overlay = OVERLAY_COLUMNS;
 }
 
+/* Filter entries past the three fixed ones: "backend: KIND" and "state: STATE", one per value present. */
+static void add_filter_entry(struct console *c, size_t *n, const char *prefix, const char *value)
+{
+	char text[40];
+	snprintf(text, sizeof(text), "%s%.24s", prefix, value);
+	for (size_t k = 3; k < *n; k++)
+		if (strcmp(c->menu_text[k], text) == 0)
+			return;
+	if (!value[0] || *n >= FILTER_MENU_MAX)
+		return;
+	memcpy(c->menu_text[*n], text, sizeof(text));
+	c->menu_items[*n] = c->menu_text[*n];
+	(*n)++;
+}
+
 static void open_filter_menu(struct console *c)
 {
 	size_t n = 0;
@@ -572,20 +590,11 @@ static void open_filter_menu(struct console *c)
 					     "victims and culprits only" };
 	for (size_t i = 0; i < 3; i++)
 		c->menu_items[n++] = fixed[i];
-	/* One entry per kind of guest present. */
-	for (size_t i = 0; i < c->m.n && n < FILTER_MENU_MAX; i++) {
-		const char *kind = c->m.rows[i].g.kind;
-		bool dup = false;
-		for (size_t k = 3; k < n; k++)
-			if (strcmp(c->menu_text[k] + 9, kind) == 0)
-				dup = true;
-		if (dup || !kind[0])
-			continue;
-		snprintf(c->menu_text[n], sizeof(c->menu_text[n]), "backend: %.24s", kind);
-		c->menu_items[n] = c->menu_text[n];
-		n++;
-	}
-	c->menu = (struct menu){ "Show", c->menu_items, n, c->filter == FILTER_KIND ? 0 : (size_t)c->filter };
+	for (size_t i = 0; i < c->m.n; i++)
+		add_filter_entry(c, &n, "backend: ", c->m.rows[i].g.kind);
+	for (size_t i = 0; i < c->m.n; i++)
+		add_filter_entry(c, &n, "state: ", guest_state_name(c->m.rows[i].g.state));
+	c->menu = (struct menu){ "Show", c->menu_items, n, c->filter < FILTER_KIND ? (size_t)c->filter : 0 };
 	c->overlay = OVERLAY_FILTER;
 }
 
@@ -606,9 +615,15 @@ static void menu_chosen(struct console *c)
 	case OVERLAY_FILTER:
 		if (i < 3) {
 			c->filter = (enum filter_mode)i;
-		} else {
+		} else if (strncmp(c->menu_text[i], "backend: ", 9) == 0) {
 			c->filter = FILTER_KIND;
 			snprintf(c->filter_kind, sizeof(c->filter_kind), "%s", c->menu_text[i] + 9);
+		} else {
+			c->filter = FILTER_STATE;
+			c->filter_state = GUEST_STATE_UNKNOWN;
+			for (int st = GUEST_STATE_UNKNOWN; st <= GUEST_STATE_PMSUSPENDED; st++)
+				if (strcmp(c->menu_text[i] + 7, guest_state_name((enum guest_state)st)) == 0)
+					c->filter_state = (enum guest_state)st;
 		}
 		c->overlay = OVERLAY_NONE;
 		break;

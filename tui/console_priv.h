@@ -18,7 +18,7 @@
 enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP };
 enum overlay { OVERLAY_NONE, OVERLAY_SORT_MENU, OVERLAY_SEARCH, OVERLAY_COLUMNS, OVERLAY_FILTER };
 
-enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND };
+enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND, FILTER_STATE };
 
 #define FILTER_MENU_MAX 24
 
@@ -41,6 +41,7 @@ struct console {
 	bool visible[COL_COUNT_];
 	enum filter_mode filter;
 	char filter_kind[GUEST_KIND_MAX];
+	enum guest_state filter_state;
 	struct table_view view;
 	int table_height;
 	/*

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backends/devname.h"
 #include "backends/procs.h"
 #include "tui/console_priv.h"
 #include "widgets/text.h"
@@ -110,6 +111,27 @@ static void draw_disks(struct lines *l, const struct guest_row *r)
 	}
 	if (!r->g.n_disks)
 		lines_printf(l, (int)widgets_attr(CR_DIM), "  %s", "no disk statistics from the hypervisor");
+
+	/* The host's block devices as the guest's cgroup used them, named by udev. */
+	const struct cgroup_counters *now = &r->prev.cg, *before = &r->cg_before;
+	if (!now->have_io || !before->have_io || !r->cg_before_t_ns || r->prev.t_ns <= r->cg_before_t_ns)
+		return;
+	double dt = (double)(r->prev.t_ns - r->cg_before_t_ns) / 1e9;
+	for (unsigned i = 0; i < now->n_io_devs; i++) {
+		const struct cgroup_io_dev *d1 = &now->io_devs[i], *d0 = NULL;
+		for (unsigned j = 0; j < before->n_io_devs; j++)
+			if (before->io_devs[j].major == d1->major && before->io_devs[j].minor == d1->minor)
+				d0 = &before->io_devs[j];
+		if (!d0)
+			continue;
+		char dev[64];
+		devname_lookup(d1->major, d1->minor, dev, sizeof(dev));
+		lines_printf(l, 0, "  host %-8.8s %7s %7s %7s %7s   (cgroup, device %u:%u)", dev,
+			     fmt_b((double)(d1->rbytes - d0->rbytes) / dt, a, sizeof(a)),
+			     fmt_b((double)(d1->wbytes - d0->wbytes) / dt, b, sizeof(b)),
+			     fmt_n((double)(d1->rios - d0->rios) / dt, c2, sizeof(c2)),
+			     fmt_n((double)(d1->wios - d0->wios) / dt, d, sizeof(d)), d1->major, d1->minor);
+	}
 }
 
 static void draw_nics(struct lines *l, const struct guest_row *r)

@@ -320,6 +320,8 @@ void model_sample(struct model *m)
 		if (r->probe.io_denied)
 			m->io_denied = true;
 		sampler_diff(r->prev.pid ? &r->prev : NULL, &cur, &r->rates);
+		r->cg_before = r->prev.cg;
+		r->cg_before_t_ns = r->prev.pid == cur.pid ? r->prev.t_ns : 0;
 		r->rss_bytes = cur.have_rss ? cur.rss_bytes : GT_UNKNOWN;
 		r->swap_bytes = cur.have_swap ? cur.swap_bytes : GT_UNKNOWN;
 		r->cg_mem_bytes = cur.cg.have_mem ? cur.cg.mem_bytes : GT_UNKNOWN;
