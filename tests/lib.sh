@@ -19,7 +19,12 @@ not_ok() {
 check() {
 	local what=$1
 	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
+	if "$@"; then
+		ok "$what"
+	else
+		not_ok "$what" "failed: $*"
+		return 1
+	fi
 }
 # A lab guest that cannot start fails the test with the reason; it never skips.
 lab_start() {

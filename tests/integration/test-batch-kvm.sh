@@ -22,8 +22,8 @@ err=$(mktemp)
 rc=$?
 check "batch run exits 0" [ "$rc" -eq 0 ]
 check "nothing on stderr as root" [ ! -s "$err" ]
-check "CSV header names the columns exactly" \
-	[ "$(head -n 1 "$out")" = "time,backend,name,uuid,state,vcpus,cpu_pct,steal_pct,mem_bytes,rss_bytes,disk_read_bps,disk_write_bps" ]
+check "CSV header starts with the foundation's columns, named exactly" \
+	grep -q '^time,backend,name,uuid,state,vcpus,cpu_pct,steal_pct,mem_bytes,rss_bytes,disk_read_bps,disk_write_bps\(,\|$\)' <(head -n 1 "$out")
 
 # Field N of every row of guest NAME, one per iteration.
 field() { awk -F, -v n="$1" -v f="$2" 'NR > 1 && $3 == n { print $f }' "$out"; }
