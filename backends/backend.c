@@ -55,6 +55,7 @@ struct guest_ident *guest_list_add(struct guest_list *l)
 	g->mem_bytes = GT_UNKNOWN;
 	g->mem_max_bytes = GT_UNKNOWN;
 	g->autostart = -1;
+	g->persistent = -1;
 	return g;
 }
 
@@ -158,6 +159,7 @@ int backend_init(struct backend *be, const struct backend_ops *ops, const char *
 		 const struct host_paths *paths)
 {
 	memset(be, 0, sizeof(*be));
+	pthread_mutex_init(&be->lock, NULL);
 	be->ops = ops;
 	be->paths = paths;
 	if (uri && snprintf(be->uri, sizeof(be->uri), "%s", uri) >= (int)sizeof(be->uri))
@@ -169,15 +171,52 @@ int backend_open(struct backend *be, char *err, size_t errlen)
 {
 	if (be->connected)
 		return 0;
+	/*
+	 * Connecting may block, so the lock is not held: the action thread
+	 * touches priv only while connected is set, and that happens below.
+	 */
 	if (be->ops->open(be, err, errlen) < 0)
 		return -1;
+	pthread_mutex_lock(&be->lock);
 	be->connected = true;
+	be->was_connected = true;
+	pthread_mutex_unlock(&be->lock);
 	return 0;
 }
 
 void backend_close(struct backend *be)
 {
+	pthread_mutex_lock(&be->lock);
 	if (be->ops && be->ops->close)
 		be->ops->close(be);
 	be->connected = false;
+	pthread_mutex_unlock(&be->lock);
+}
+
+int backend_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
+		   size_t infolen, char *err, size_t errlen)
+{
+	if (info && infolen)
+		info[0] = '\0';
+	if (be->readonly) {
+		snprintf(err, errlen, "%s is watched read-only", be->uri);
+		return -1;
+	}
+	if (!be->ops->action) {
+		snprintf(err, errlen, "%s: this backend has no actions", be->uri);
+		return -1;
+	}
+	return be->ops->action(be, uuid, action, info, infolen, err, errlen);
+}
+
+const char *guest_action_name(enum guest_action a)
+{
+	static const char *const names[GA_COUNT_] = {
+		[GA_START] = "start", [GA_SHUTDOWN] = "shutdown", [GA_REBOOT] = "reboot",
+		[GA_FORCE_OFF] = "force off", [GA_SUSPEND] = "suspend", [GA_RESUME] = "resume",
+		[GA_MANAGED_SAVE] = "managed save", [GA_AUTOSTART_ON] = "autostart on",
+		[GA_AUTOSTART_OFF] = "autostart off", [GA_DELETE] = "delete",
+		[GA_DISPLAY] = "display address",
+	};
+	return a < GA_COUNT_ ? names[a] : "?";
 }

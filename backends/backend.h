@@ -2,6 +2,7 @@
 #ifndef GUESTTOP_BACKEND_H
 #define GUESTTOP_BACKEND_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +68,7 @@ struct guest_ident {
 	char cgroup[GUEST_CGROUP_MAX];	/* the guest's own cgroup, "" unknown */
 	char cgroup_v2[GUEST_CGROUP_MAX];	/* its cgroup in the unified hierarchy (v2 or hybrid), "" none */
 	int autostart;			/* 1, 0, or -1 unknown */
+	int persistent;			/* 1 defined, 0 transient, -1 unknown */
 	uint64_t stats_t_ns;		/* CLOCK_MONOTONIC when the disk counters were read, 0 none */
 	unsigned n_disks;
 	struct guest_disk *disks;	/* (owned) */
@@ -96,6 +98,22 @@ void guest_ident_release(struct guest_ident *g);
 struct guest_disk *guest_ident_add_disk(struct guest_ident *g);
 struct guest_nic *guest_ident_add_nic(struct guest_ident *g);
 
+/* What can be done to a guest. */
+enum guest_action {
+	GA_START,		/* also restores a managed save */
+	GA_SHUTDOWN,		/* ACPI: asks the guest */
+	GA_REBOOT,
+	GA_FORCE_OFF,
+	GA_SUSPEND,
+	GA_RESUME,
+	GA_MANAGED_SAVE,
+	GA_AUTOSTART_ON,
+	GA_AUTOSTART_OFF,
+	GA_DELETE,		/* undefine; its disks are kept */
+	GA_DISPLAY,		/* find the graphical display's address */
+	GA_COUNT_
+};
+
 struct backend;
 
 struct backend_ops {
@@ -106,6 +124,20 @@ struct backend_ops {
 	int (*list)(struct backend *be, struct guest_list *out, char *err, size_t errlen);
 	/* Is the connection still usable? */
 	bool (*alive)(struct backend *be);
+	/*
+	 * Do `action` to the guest with this uuid; may block (run it off the UI
+	 * thread). On success 0 and, for GA_DISPLAY, the answer in info; on
+	 * failure -1 and one line in err.
+	 */
+	int (*action)(struct backend *be, const char *uuid, enum guest_action action, char *info,
+		      size_t infolen, char *err, size_t errlen);
+	/*
+	 * Connect the terminal (in_fd, out_fd, already in raw mode) to the guest's
+	 * serial console until the user types Ctrl-] or the guest's end closes.
+	 * Returns 0, or -1 with one line in err.
+	 */
+	int (*console)(struct backend *be, const char *uuid, int in_fd, int out_fd, char *err,
+		       size_t errlen);
 	void (*close)(struct backend *be);
 };
 
@@ -119,7 +151,13 @@ struct backend {
 	const struct backend_ops *ops;	/* (borrowed) */
 	char uri[256];
 	const struct host_paths *paths;	/* (borrowed) */
+	pthread_mutex_t lock;		/* guards connected and priv against the action thread */
 	bool connected;
+	bool readonly;			/* connect read-only; refuse every action */
+	bool was_connected;		/* has been connected once: a failure now is a lost connection */
+	/* Called (from libvirt's event thread) when a guest changed: ask for a new listing. */
+	void (*on_change)(void *opaque);
+	void *on_change_opaque;
 	uint64_t retry_at_ns;		/* don't reconnect before (CLOCK_MONOTONIC) */
 	char last_err[BACKEND_ERR_MAX];
 	void *priv;			/* (owned by the backend) */
@@ -131,5 +169,11 @@ int backend_init(struct backend *be, const struct backend_ops *ops, const char *
 		 const struct host_paths *paths);
 int backend_open(struct backend *be, char *err, size_t errlen);
 void backend_close(struct backend *be);
+/* Run an action, or fail with one line when the backend is not connected or has no actions. */
+int backend_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
+		   size_t infolen, char *err, size_t errlen);
+const char *guest_action_name(enum guest_action a);
+/* Start libvirt's event loop thread (events, keepalive); call once before connecting. */
+int backend_events_start(void);
 
 #endif

@@ -43,6 +43,12 @@ int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 			if (backend_open(be, errs[i], BACKEND_ERR_MAX) < 0) {
 				/* A daemon that is down is asked again later, not every tick. */
 				be->retry_at_ns = now + RETRY_MS * 1000000ull;
+				if (be->was_connected) {
+					char tmp[BACKEND_ERR_MAX];
+					snprintf(tmp, sizeof(tmp), "connection lost, retrying every %d s: %s",
+						 RETRY_MS / 1000, errs[i]);
+					memcpy(errs[i], tmp, sizeof(tmp));
+				}
 				snprintf(be->last_err, sizeof(be->last_err), "%s", errs[i]);
 				failed++;
 				continue;
@@ -58,7 +64,7 @@ int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 			if (be->ops->alive && !be->ops->alive(be)) {
 				backend_close(be);
 				char tmp[BACKEND_ERR_MAX];
-				snprintf(tmp, sizeof(tmp), "%s (connection lost, retrying)", errs[i]);
+				snprintf(tmp, sizeof(tmp), "connection lost, retrying: %s", errs[i]);
 				memcpy(errs[i], tmp, sizeof(tmp));
 				snprintf(be->last_err, sizeof(be->last_err), "%s", errs[i]);
 			}
@@ -112,6 +118,11 @@ static void *collector_main(void *arg)
 	return NULL;
 }
 
+static void poke_from_event(void *opaque)
+{
+	collector_poke(opaque);
+}
+
 struct collector *collector_new(struct backend *bes, size_t n, unsigned interval_ms)
 {
 	if (n > COLLECTOR_MAX_BACKENDS)
@@ -121,6 +132,11 @@ struct collector *collector_new(struct backend *bes, size_t n, unsigned interval
 		return NULL;
 	c->bes = bes;
 	c->n = n;
+	/* libvirt's events (a guest changed, the daemon went away) ask for a listing at once. */
+	for (size_t i = 0; i < n; i++) {
+		bes[i].on_change = poke_from_event;
+		bes[i].on_change_opaque = c;
+	}
 	c->interval_ms = interval_ms ? interval_ms : 1000;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_t ca;
@@ -149,8 +165,19 @@ void collector_free(struct collector *c)
 		c->stop = true;
 		pthread_cond_signal(&c->wake);
 		pthread_mutex_unlock(&c->lock);
-		pthread_join(c->thread, NULL);
+		/* A listing stuck in a daemon that does not answer must not hold up quitting. */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (pthread_timedjoin_np(c->thread, NULL, &until) != 0) {
+			pthread_detach(c->thread);
+			for (size_t i = 0; i < c->n; i++)
+				c->bes[i].on_change = NULL;
+			return;
+		}
 	}
+	for (size_t i = 0; i < c->n; i++)
+		c->bes[i].on_change = NULL;
 	guest_list_free(&c->latest);
 	pthread_cond_destroy(&c->wake);
 	pthread_mutex_destroy(&c->lock);

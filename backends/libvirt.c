@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +40,15 @@ struct mapping {
 struct autostart_entry {
 	char uuid[GUEST_UUID_LEN];
 	int value;
+	int persistent;
 	uint64_t asked_ns;
 	bool seen;
 };
 
 struct libvirt_priv {
 	virConnectPtr conn;
+	int lifecycle_cb;	/* event callback id, -1 none */
+	bool close_cb;
 	char kind[GUEST_KIND_MAX];
 	char driver_dir[16];	/* below <run>/libvirt: "qemu", "lxc"; "" no host mapping */
 	bool local;
@@ -191,6 +196,53 @@ static enum guest_state map_state(int s)
 	}
 }
 
+static bool events_running;
+
+static void *event_loop(void *arg)
+{
+	(void)arg;
+	for (;;)
+		if (virEventRunDefaultImpl() < 0)
+			virResetLastError();
+	return NULL;
+}
+
+int backend_events_start(void)
+{
+	pthread_t t;
+	if (events_running)
+		return 0;
+	if (virEventRegisterDefaultImpl() < 0)
+		return -1;
+	if (pthread_create(&t, NULL, event_loop, NULL) != 0)
+		return -1;
+	pthread_detach(t);
+	events_running = true;
+	return 0;
+}
+
+static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+	struct backend *be = opaque;
+	(void)conn;
+	(void)dom;
+	(void)event;
+	(void)detail;
+	if (be->on_change)
+		be->on_change(be->on_change_opaque);
+	return 0;
+}
+
+/* libvirtd went away (keepalive or a closed socket): have the collector notice now. */
+static void on_close(virConnectPtr conn, int reason, void *opaque)
+{
+	struct backend *be = opaque;
+	(void)conn;
+	(void)reason;
+	if (be->on_change)
+		be->on_change(be->on_change_opaque);
+}
+
 static int lv_open(struct backend *be, char *err, size_t errlen)
 {
 	struct libvirt_priv *lp = calloc(1, sizeof(*lp));
@@ -198,11 +250,14 @@ static int lv_open(struct backend *be, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", be->uri);
 		return -1;
 	}
-	lp->conn = virConnectOpen(be->uri);
-	if (!lp->conn && geteuid() != 0) {
+	lp->lifecycle_cb = -1;
+	lp->conn = be->readonly ? virConnectOpenReadOnly(be->uri) : virConnectOpen(be->uri);
+	if (!lp->conn && !be->readonly && geteuid() != 0) {
 		/* A user without write access may still watch. */
 		virResetLastError();
 		lp->conn = virConnectOpenReadOnly(be->uri);
+		if (lp->conn)
+			be->readonly = true;
 	}
 	if (!lp->conn) {
 		last_error(err, errlen, be->uri, NULL);
@@ -229,6 +284,15 @@ static int lv_open(struct backend *be, char *err, size_t errlen)
 	}
 	lp->local = libvirt_uri_is_local(be->uri);
 	lp->batched_stats = true;
+	if (events_running) {
+		/* State changes arrive as events; keepalive notices a daemon that stopped answering. */
+		lp->lifecycle_cb = virConnectDomainEventRegisterAny(lp->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+								    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), be, NULL);
+		lp->close_cb = virConnectRegisterCloseCallback(lp->conn, on_close, be, NULL) == 0;
+		if (virConnectSetKeepAlive(lp->conn, 5, 3) < 0)
+			virResetLastError();
+		virResetLastError();
+	}
 	be->priv = lp;
 	return 0;
 }
@@ -247,8 +311,14 @@ static void lv_close(struct backend *be)
 	struct libvirt_priv *lp = be->priv;
 	if (!lp)
 		return;
-	if (lp->conn)
+	if (lp->conn) {
+		if (lp->lifecycle_cb >= 0)
+			virConnectDomainEventDeregisterAny(lp->conn, lp->lifecycle_cb);
+		if (lp->close_cb)
+			virConnectUnregisterCloseCallback(lp->conn, on_close);
+		virResetLastError();
 		virConnectClose(lp->conn);
+	}
 	free_maps(lp);
 	free(lp->autostart);
 	free(lp);
@@ -429,7 +499,7 @@ static void sweep_mappings(struct libvirt_priv *lp)
 	}
 }
 
-static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const char *uuid)
+static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const char *uuid, int *persistent)
 {
 	uint64_t now = sampler_now_ns();
 	struct autostart_entry *e = NULL;
@@ -452,15 +522,17 @@ static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const cha
 		memset(e, 0, sizeof(*e));
 		snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
 		e->value = -1;
+		e->persistent = -1;
 	}
 	e->seen = true;
 	if (!e->asked_ns || now - e->asked_ns > AUTOSTART_TTL_NS) {
 		int v = 0;
 		e->value = virDomainGetAutostart(dom, &v) == 0 ? (v != 0) : -1;
-		if (e->value < 0)
-			virResetLastError();
+		e->persistent = virDomainIsPersistent(dom);
+		virResetLastError();
 		e->asked_ns = now;
 	}
+	*persistent = e->persistent < 0 ? -1 : e->persistent;
 	return e->value;
 }
 
@@ -565,7 +637,7 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 		if (add_devices(g, params, nparams) < 0)
 			return -1;
 	}
-	g->autostart = cached_autostart(lp, dom, g->uuid);
+	g->autostart = cached_autostart(lp, dom, g->uuid, &g->persistent);
 	/* Drivers whose stats lack a group (the test driver) are asked directly. */
 	if (!params || !g->vcpus || g->mem_bytes == GT_UNKNOWN) {
 		virDomainInfo info;
@@ -647,10 +719,185 @@ cleanup:
 	return ret;
 }
 
+/* The graphical display from the live XML: "vnc 127.0.0.1:5900". */
+static int display_address(virDomainPtr dom, char *info, size_t infolen)
+{
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	int ret = -1;
+	size_t o = 0;
+	if (!xml)
+		return -1;
+	info[0] = '\0';
+	for (const char *p = strstr(xml, "<graphics "); p; p = strstr(p + 1, "<graphics ")) {
+		const char *end = strchr(p, '>');
+		size_t tl, pl, ll;
+		const char *type = find_attr(p, end, "type", &tl);
+		const char *port = find_attr(p, end, "port", &pl);
+		const char *listen = find_attr(p, end, "listen", &ll);
+		if (!end || !type)
+			continue;
+		int w = snprintf(info + o, infolen - o, "%s%.*s %.*s:%.*s", o ? ", " : "", (int)tl, type,
+				 listen ? (int)ll : 9, listen ? listen : "localhost", port ? (int)pl : 1,
+				 port ? port : "-");
+		if (w < 0 || (size_t)w >= infolen - o)
+			break;
+		o += (size_t)w;
+		ret = 0;
+	}
+	if (ret < 0)
+		snprintf(info, infolen, "no graphical display");
+	free(xml);
+	return 0;
+}
+
+static int lv_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
+		     size_t infolen, char *err, size_t errlen)
+{
+	virConnectPtr conn = NULL;
+	virDomainPtr dom = NULL;
+	int ret = -1, rc = -1;
+
+	/* Hold a reference so that a reconnect by the collector cannot pull the connection away. */
+	pthread_mutex_lock(&be->lock);
+	if (be->connected && be->priv) {
+		conn = ((struct libvirt_priv *)be->priv)->conn;
+		virConnectRef(conn);
+	}
+	pthread_mutex_unlock(&be->lock);
+	if (!conn) {
+		snprintf(err, errlen, "%s: not connected", be->uri);
+		return -1;
+	}
+	dom = virDomainLookupByUUIDString(conn, uuid);
+	if (!dom) {
+		last_error(err, errlen, be->uri, "no such guest");
+		goto cleanup;
+	}
+	switch (action) {
+	case GA_START: rc = virDomainCreate(dom); break;
+	case GA_SHUTDOWN: rc = virDomainShutdown(dom); break;
+	case GA_REBOOT: rc = virDomainReboot(dom, 0); break;
+	case GA_FORCE_OFF: rc = virDomainDestroy(dom); break;
+	case GA_SUSPEND: rc = virDomainSuspend(dom); break;
+	case GA_RESUME: rc = virDomainResume(dom); break;
+	case GA_MANAGED_SAVE: rc = virDomainManagedSave(dom, 0); break;
+	case GA_AUTOSTART_ON: rc = virDomainSetAutostart(dom, 1); break;
+	case GA_AUTOSTART_OFF: rc = virDomainSetAutostart(dom, 0); break;
+	case GA_DELETE:
+		/* The definition and its saved state go; disk images stay. */
+		rc = virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+						      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+						      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+						      VIR_DOMAIN_UNDEFINE_NVRAM);
+		break;
+	case GA_DISPLAY: rc = display_address(dom, info, infolen); break;
+	case GA_COUNT_: break;
+	}
+	if (rc < 0) {
+		last_error(err, errlen, be->uri, guest_action_name(action));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	if (dom)
+		virDomainFree(dom);
+	virConnectClose(conn);
+	return ret;
+}
+
+#define CONSOLE_ESCAPE 0x1d	/* Ctrl-], as virsh console */
+
+static int lv_console(struct backend *be, const char *uuid, int in_fd, int out_fd, char *err,
+		      size_t errlen)
+{
+	virConnectPtr conn = NULL;
+	virDomainPtr dom = NULL;
+	virStreamPtr st = NULL;
+	int ret = -1;
+	char buf[4096];
+
+	pthread_mutex_lock(&be->lock);
+	if (be->connected && be->priv && !be->readonly) {
+		conn = ((struct libvirt_priv *)be->priv)->conn;
+		virConnectRef(conn);
+	}
+	pthread_mutex_unlock(&be->lock);
+	if (!conn) {
+		snprintf(err, errlen, "%s: %s", be->uri, be->readonly ? "watched read-only" : "not connected");
+		return -1;
+	}
+	dom = virDomainLookupByUUIDString(conn, uuid);
+	st = dom ? virStreamNew(conn, VIR_STREAM_NONBLOCK) : NULL;
+	if (!dom || !st || virDomainOpenConsole(dom, NULL, st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+		last_error(err, errlen, be->uri, "console");
+		goto cleanup;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, 20);
+		if (pr > 0 && (pfd.revents & (POLLIN | POLLHUP))) {
+			ssize_t n = read(in_fd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			char *esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
+			size_t len = esc ? (size_t)(esc - buf) : (size_t)n;
+			for (size_t off = 0; off < len;) {
+				int w = virStreamSend(st, buf + off, len - off);
+				if (w == -2) {
+					poll(NULL, 0, 5);
+					continue;
+				}
+				if (w < 0)
+					goto stream_error;
+				off += (size_t)w;
+			}
+			if (esc)
+				break;
+		}
+		/* Drain what the guest wrote. */
+		for (;;) {
+			int r = virStreamRecv(st, buf, sizeof(buf));
+			if (r == -2)
+				break;
+			if (r == 0) {
+				snprintf(err, errlen, "the guest's console closed");
+				goto done;
+			}
+			if (r < 0)
+				goto stream_error;
+			for (int off = 0; off < r;) {
+				ssize_t w = write(out_fd, buf + off, (size_t)(r - off));
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					break;
+				off += (int)w;
+			}
+		}
+	}
+done:
+	ret = 0;
+	virStreamAbort(st);
+	goto cleanup;
+stream_error:
+	last_error(err, errlen, be->uri, "console");
+	virStreamAbort(st);
+cleanup:
+	virResetLastError();
+	if (st)
+		virStreamFree(st);
+	if (dom)
+		virDomainFree(dom);
+	virConnectClose(conn);
+	return ret;
+}
+
 const struct backend_ops libvirt_backend_ops = {
 	.name = "libvirt",
 	.open = lv_open,
 	.list = lv_list,
 	.alive = lv_alive,
+	.action = lv_action,
+	.console = lv_console,
 	.close = lv_close,
 };

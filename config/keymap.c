@@ -37,6 +37,21 @@ static const struct binding bindings[] = {
 	{ KEY_ENTER, ACT_DETAIL },
 	{ KEY_F(5), ACT_HOST_VIEW },
 	{ 'H', ACT_HOST_VIEW },
+	{ ' ', ACT_TAG },
+	{ 'U', ACT_UNTAG_ALL },
+	{ KEY_F(9), ACT_ACTION_MENU },
+	{ 'k', ACT_ACTION_MENU },
+	{ 's', ACT_GA_START },
+	{ 'd', ACT_GA_SHUTDOWN },
+	{ 'r', ACT_GA_REBOOT },
+	{ 'X', ACT_GA_FORCE_OFF },
+	{ 'p', ACT_GA_SUSPEND },
+	{ 'u', ACT_GA_RESUME },
+	{ 'w', ACT_GA_SAVE },
+	{ 'a', ACT_GA_AUTOSTART },
+	{ 'D', ACT_GA_DELETE },
+	{ 'c', ACT_GA_CONSOLE },
+	{ 'v', ACT_GA_DISPLAY },
 	{ KEY_F(1), ACT_HELP },
 	{ 'h', ACT_HELP },
 	{ '?', ACT_HELP },
@@ -69,6 +84,7 @@ static void describe_key(int key, char *buf, size_t len)
 	case KEY_HOME: snprintf(buf, len, "Home"); return;
 	case KEY_END: snprintf(buf, len, "End"); return;
 	case '\n': snprintf(buf, len, "Enter"); return;
+	case ' ': snprintf(buf, len, "Space"); return;
 	case '\r':
 	case KEY_ENTER: buf[0] = '\0'; return;	/* the same key as Enter */
 	default: break;

@@ -24,6 +24,20 @@
 	X(FILTER, "show all guests, running ones, victims and culprits, one backend or one state") \
 	X(DETAIL, "the selected guest in detail: threads, disks, NICs, who hurts it") \
 	X(HOST_VIEW, "the host's CPUs and whose vCPUs ran on each") \
+	X(TAG, "tag or untag the guest (actions then apply to every tagged guest)") \
+	X(UNTAG_ALL, "untag every guest") \
+	X(ACTION_MENU, "actions the guest's state allows") \
+	X(GA_START, "start the guest (restores a managed save)") \
+	X(GA_SHUTDOWN, "shut down (ACPI), force off offered after the timeout") \
+	X(GA_REBOOT, "reboot") \
+	X(GA_FORCE_OFF, "force off (pull the plug)") \
+	X(GA_SUSPEND, "suspend (pause the vCPUs)") \
+	X(GA_RESUME, "resume a suspended guest") \
+	X(GA_SAVE, "managed save: save the memory to disk and stop") \
+	X(GA_AUTOSTART, "turn autostart on or off") \
+	X(GA_DELETE, "delete the definition (type the name to confirm; disks are kept)") \
+	X(GA_CONSOLE, "attach to the serial console (Ctrl-] returns)") \
+	X(GA_DISPLAY, "show the graphical display's address (VNC/SPICE)") \
 	X(HELP, "this help") \
 	X(REDRAW, "redraw the screen") \
 	X(QUIT, "quit")

@@ -89,6 +89,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->delay_s = 2.0;
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
+	o->shutdown_timeout_s = 60;
 	o->proc_root = "/proc";
 	o->sys_root = "/sys";
 	o->run_root = "/run";
@@ -159,6 +160,18 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			break;
 		case 0x101:
 			o->run_root = optarg;
+			break;
+		case 'r':
+			o->readonly = true;
+			break;
+		case 0x103:
+			if (parse_long(optarg, 1, 3600, &o->shutdown_timeout_s) < 0) {
+				snprintf(err, errlen, "invalid shutdown timeout '%.64s' (seconds, 1 to 3600)", optarg);
+				return -1;
+			}
+			break;
+		case 0x104:
+			o->force_after_timeout = true;
 			break;
 		case 'h':
 			o->help = true;

@@ -21,6 +21,9 @@ struct options {
 	const char *proc_root;
 	const char *sys_root;
 	const char *run_root;
+	bool readonly;
+	long shutdown_timeout_s;
+	bool force_after_timeout;
 	bool help, version;
 };
 
@@ -36,6 +39,9 @@ struct options {
 	X("proc-root", 0x100, 1, "DIR", "read the guests' processes below DIR instead of /proc") \
 	X("sys-root", 0x102, 1, "DIR", "read cgroups and network interfaces below DIR instead of /sys") \
 	X("run-root", 0x101, 1, "DIR", "read libvirt's runtime state below DIR instead of /run") \
+	X("readonly", 'r', 0, NULL, "watch only: hide and refuse every action on guests") \
+	X("shutdown-timeout", 0x103, 1, "SECONDS", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
+	X("force-after-timeout", 0x104, 0, NULL, "force off without asking when a shutdown times out") \
 	X("help", 'h', 0, NULL, "show this help and exit") \
 	X("version", 'V', 0, NULL, "show the version and exit")
 

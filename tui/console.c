@@ -14,13 +14,17 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "backends/audit.h"
 #include "backends/collector.h"
+#include "backends/executor.h"
 #include "backends/host.h"
 #include "backends/procs.h"
 #include "backends/sampler.h"
 #include "config/keymap.h"
+#include "tui/actions.h"
 #include "tui/columns.h"
 #include "tui/console_priv.h"
 #include "tui/model.h"
@@ -369,6 +373,31 @@ static void draw_cells(struct console *c, int y, int width, const enum column *c
 	attrset(A_NORMAL);
 }
 
+static bool is_tagged(const struct console *c, const struct guest_row *r);
+static const struct pending_shutdown *pending_shutdown_of(const struct console *c, const struct guest_row *r);
+
+/* A shutting-down guest's STATE counts down to force off. (Tagged rows have their own colour.) */
+static void overlay_row_marks(struct console *c, int y, const enum column *cols, int ncols, int name_w,
+			      const struct guest_row *r, attr_t a)
+{
+	int x = 0;
+	const struct pending_shutdown *p = pending_shutdown_of(c, r);
+	attrset(a | A_BOLD);
+	for (int k = 0; k < ncols; k++) {
+		enum column col = cols[k];
+		int w = col == COL_NAME ? name_w : columns[col].width;
+		if (col == COL_STATE && p) {
+			uint64_t now = sampler_now_ns();
+			long left = p->deadline_ns > now ? (long)((p->deadline_ns - now + 999999999ull) / 1000000000ull) : 0;
+			char t[32];
+			snprintf(t, sizeof(t), "stop %lds", left);
+			mvprintw(y, x, "%-*.*s", w, w, t);
+		}
+		x += w + 1;
+	}
+	attrset(A_NORMAL);
+}
+
 static void draw_table(struct console *c, int y, int height, int width)
 {
 	enum column cols[COL_COUNT_];
@@ -398,13 +427,17 @@ static void draw_table(struct console *c, int y, int height, int width)
 			break;
 		const struct guest_row *r = &c->m.rows[c->order[k]];
 		attr_t a = A_NORMAL;
+		bool tagged = is_tagged(c, r);
 		if (k == c->view.selected)
 			a = widgets_attr(CR_SELECTED);
+		else if (tagged)
+			a = widgets_attr(CR_TAGGED);
 		else if (r->victim)
 			a = widgets_attr(CR_ERROR);
 		else if (!guest_state_is_active(r->g.state))
 			a = widgets_attr(CR_DIM);
 		draw_cells(c, y + 1 + i, width, cols, ncols, name_w, r, a);
+		overlay_row_marks(c, y + 1 + i, cols, ncols, name_w, r, a);
 	}
 	if (c->n_order == 0 && c->table_height > 0) {
 		const char *why = !c->have_listing ? "waiting for the first listing..." :
@@ -442,6 +475,12 @@ static void draw_status(struct console *c, int y, int width)
 		text_escape(err, esc, sizeof(esc));
 		attrset(widgets_attr(CR_ERROR));
 		mvaddnstr(y, 0, esc, width);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (c->n_tags) {
+		attrset(widgets_attr(CR_TAGGED));
+		mvprintw(y, 0, "%zu tagged: actions apply to every tagged guest (U untags all)", c->n_tags);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -534,11 +573,22 @@ static void draw(struct console *c)
 		draw_status(c, height - 2, width);
 	static const struct funcbar_item fkeys[] = {
 		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
+		{ "F5", "Host" }, { "F6", "SortBy" }, { "F9", "Action" }, { "F10", "Quit" },
+	};
+	static const struct funcbar_item fkeys_ro[] = {
+		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
 		{ "F5", "Host" }, { "F6", "SortBy" }, { "Enter", "Detail" }, { "F10", "Quit" },
 	};
-	funcbar_draw(stdscr, height - 1, width, fkeys, sizeof(fkeys) / sizeof(fkeys[0]));
-	if (c->overlay == OVERLAY_SORT_MENU || c->overlay == OVERLAY_COLUMNS || c->overlay == OVERLAY_FILTER)
+	/* Read-only: no action is offered, not even its key. */
+	if (c->readonly)
+		funcbar_draw(stdscr, height - 1, width, fkeys_ro, sizeof(fkeys_ro) / sizeof(fkeys_ro[0]));
+	else
+		funcbar_draw(stdscr, height - 1, width, fkeys, sizeof(fkeys) / sizeof(fkeys[0]));
+	if (c->overlay == OVERLAY_SORT_MENU || c->overlay == OVERLAY_COLUMNS || c->overlay == OVERLAY_FILTER ||
+	    c->overlay == OVERLAY_ACTIONS)
 		menu_draw(&c->menu, stdscr, table_y, 0, height - table_y - 1);
+	if (c->overlay == OVERLAY_DIALOG)
+		dialog_draw(&c->dialog, stdscr, height, width);
 	refresh();
 }
 
@@ -632,6 +682,308 @@ static void menu_chosen(struct console *c)
 	}
 	remember_selection(c);
 	resort(c);
+}
+
+/* ---- guest actions ---- */
+
+static void ref_of(const struct guest_row *r, struct guest_ref *out)
+{
+	out->be = r->g.backend;
+	snprintf(out->uuid, sizeof(out->uuid), "%s", r->g.uuid);
+	snprintf(out->name, sizeof(out->name), "%s", r->g.name);
+}
+
+static struct guest_row *row_of_ref(struct console *c, const struct guest_ref *ref)
+{
+	for (size_t i = 0; i < c->m.n; i++)
+		if (c->m.rows[i].g.backend == ref->be && strcmp(c->m.rows[i].g.uuid, ref->uuid) == 0)
+			return &c->m.rows[i];
+	return NULL;
+}
+
+static bool is_tagged(const struct console *c, const struct guest_row *r)
+{
+	for (size_t i = 0; i < c->n_tags; i++)
+		if (c->tags[i].be == r->g.backend && strcmp(c->tags[i].uuid, r->g.uuid) == 0)
+			return true;
+	return false;
+}
+
+static void toggle_tag(struct console *c, const struct guest_row *r)
+{
+	for (size_t i = 0; i < c->n_tags; i++) {
+		if (c->tags[i].be == r->g.backend && strcmp(c->tags[i].uuid, r->g.uuid) == 0) {
+			c->tags[i] = c->tags[--c->n_tags];
+			return;
+		}
+	}
+	struct guest_ref *v = realloc(c->tags, (c->n_tags + 1) * sizeof(*v));
+	if (!v)
+		return;
+	c->tags = v;
+	ref_of(r, &c->tags[c->n_tags++]);
+}
+
+static const struct pending_shutdown *pending_shutdown_of(const struct console *c, const struct guest_row *r)
+{
+	for (size_t i = 0; i < c->n_shutdowns; i++)
+		if (c->shutdowns[i].ref.be == r->g.backend && strcmp(c->shutdowns[i].ref.uuid, r->g.uuid) == 0)
+			return &c->shutdowns[i];
+	return NULL;
+}
+
+static void add_pending_shutdown(struct console *c, const struct guest_ref *ref)
+{
+	for (size_t i = 0; i < c->n_shutdowns; i++)
+		if (c->shutdowns[i].ref.be == ref->be && strcmp(c->shutdowns[i].ref.uuid, ref->uuid) == 0) {
+			c->shutdowns[i] = c->shutdowns[--c->n_shutdowns];
+			break;
+		}
+	struct pending_shutdown *v = realloc(c->shutdowns, (c->n_shutdowns + 1) * sizeof(*v));
+	if (!v)
+		return;
+	c->shutdowns = v;
+	v[c->n_shutdowns].ref = *ref;
+	v[c->n_shutdowns].deadline_ns = sampler_now_ns() + (uint64_t)c->o->shutdown_timeout_s * 1000000000ull;
+	v[c->n_shutdowns].expired = false;
+	c->n_shutdowns++;
+}
+
+/* Queue one action per target; the results come back through the executor. */
+static void submit_targets(struct console *c, int ga)
+{
+	size_t queued = 0;
+	for (size_t i = 0; i < c->n_targets; i++) {
+		struct action_job job = { 0 };
+		const struct guest_row *r = row_of_ref(c, &c->targets[i]);
+		job.be = (struct backend *)c->targets[i].be;
+		snprintf(job.uuid, sizeof(job.uuid), "%s", c->targets[i].uuid);
+		snprintf(job.name, sizeof(job.name), "%s", c->targets[i].name);
+		job.action = (enum guest_action)ga;
+		if (ga == GA_AUTOSTART_TOGGLE)
+			job.action = r && r->g.autostart == 1 ? GA_AUTOSTART_OFF : GA_AUTOSTART_ON;
+		if (executor_submit(c->ex, &job) == 0) {
+			queued++;
+			if (ga == GA_SHUTDOWN)
+				add_pending_shutdown(c, &c->targets[i]);
+		}
+	}
+	char esc[GUEST_NAME_MAX * 4];
+	text_escape(c->targets[0].name, esc, sizeof(esc));
+	if (queued == 1)
+		console_message(c, false, "%s: %s...", esc,
+				ga == GA_AUTOSTART_TOGGLE ? "autostart" : guest_action_name((enum guest_action)ga));
+	else
+		console_message(c, false, "%s: %zu guests...",
+				ga == GA_AUTOSTART_TOGGLE ? "autostart" : guest_action_name((enum guest_action)ga), queued);
+}
+
+/* Leave curses, connect the terminal to the guest's serial console, come back exactly as we were. */
+static void attach_console(struct console *c, const struct guest_ref *ref)
+{
+	struct backend *be = (struct backend *)ref->be;
+	char err[BACKEND_ERR_MAX] = "", esc[GUEST_NAME_MAX * 4];
+	struct termios saved, raw;
+	if (!be->ops->console) {
+		console_message(c, true, "this backend has no console");
+		return;
+	}
+	text_escape(ref->name, esc, sizeof(esc));
+	def_prog_mode();
+	endwin();
+	bool have_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (have_tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	char banner[GUEST_NAME_MAX * 4 + 96];
+	int bl = snprintf(banner, sizeof(banner), "\r\nConnected to %s. Escape character is ^] (Ctrl-]).\r\n", esc);
+	if (bl > 0 && write(STDOUT_FILENO, banner, (size_t)bl) < 0) {
+		/* the console below will fail as well and say why */
+	}
+	int rc = be->ops->console(be, ref->uuid, STDIN_FILENO, STDOUT_FILENO, err, sizeof(err));
+	if (have_tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	audit_record(be->uri, ref->name, ref->uuid, "console", rc == 0, rc == 0 ? err : err);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	if (rc < 0)
+		console_message(c, true, "%s", err);
+	else
+		console_message(c, false, "%s: console closed%s%s", esc, err[0] ? ": " : "", err);
+}
+
+static void open_dialog(struct console *c, int ga, const struct action_def *def)
+{
+	struct dialog *d = &c->dialog;
+	char esc[GUEST_NAME_MAX * 4];
+	memset(d, 0, sizeof(*d));
+	text_escape(c->targets[0].name, esc, sizeof(esc));
+	snprintf(d->title, sizeof(d->title), "%s", def ? def->label : guest_action_name((enum guest_action)ga));
+	if (c->n_targets == 1) {
+		snprintf(d->text[0], sizeof(d->text[0]), "%s %.200s?", def ? def->label : "", esc);
+	} else {
+		snprintf(d->text[0], sizeof(d->text[0]), "%s %zu tagged guests?", def ? def->label : "", c->n_targets);
+		size_t o = 0;
+		for (size_t i = 0; i < c->n_targets && o + 4 < sizeof(d->text[1]); i++) {
+			text_escape(c->targets[i].name, esc, sizeof(esc));
+			int w = snprintf(d->text[1] + o, sizeof(d->text[1]) - o, "%s%s", i ? ", " : "", esc);
+			if (w < 0)
+				break;
+			o += (size_t)w;
+		}
+	}
+	if (def && def->confirm == CONFIRM_TYPED) {
+		d->typed = true;
+		snprintf(d->expect, sizeof(d->expect), "%s", c->targets[0].name);
+		snprintf(d->text[1], sizeof(d->text[1]), "%s", "This cannot be undone. Its disk images are kept.");
+	}
+	c->pending_ga = ga;
+	c->overlay = OVERLAY_DIALOG;
+}
+
+/* An action on the tagged guests, or on the selected one when none is tagged. */
+static void run_action(struct console *c, const struct action_def *def)
+{
+	if (c->readonly) {
+		console_message(c, true, "read-only: guesttop was started with --readonly; no action is possible");
+		return;
+	}
+	c->n_targets = 0;
+	size_t refused = 0;
+	const struct guest_row *first_refused = NULL;
+	if (c->n_tags) {
+		for (size_t i = 0; i < c->n_tags && c->n_targets < MAX_TARGETS; i++) {
+			const struct guest_row *r = row_of_ref(c, &c->tags[i]);
+			if (!r)
+				continue;
+			if (action_allowed(def, &r->g)) {
+				ref_of(r, &c->targets[c->n_targets++]);
+			} else {
+				refused++;
+				first_refused = r;
+			}
+		}
+	} else {
+		const struct guest_row *r = console_selected(c);
+		if (!r)
+			return;
+		if (action_allowed(def, &r->g))
+			ref_of(r, &c->targets[c->n_targets++]);
+		else
+			first_refused = r, refused++;
+	}
+	if (!c->n_targets) {
+		if (first_refused) {
+			char esc[GUEST_NAME_MAX * 4];
+			text_escape(first_refused->g.name, esc, sizeof(esc));
+			console_message(c, true, "cannot %s %s: it is %s%s", def->label, esc,
+					guest_state_name(first_refused->g.state),
+					first_refused->g.persistent == 0 && def->needs_persistent ? " and transient" : "");
+		}
+		return;
+	}
+	if (def->ga == GA_CONSOLE_ATTACH) {
+		attach_console(c, &c->targets[0]);
+		return;
+	}
+	if (def->confirm == CONFIRM_TYPED && c->n_targets > 1) {
+		console_message(c, true, "%s one guest at a time (untag with U)", def->label);
+		return;
+	}
+	if (def->confirm != CONFIRM_NONE)
+		open_dialog(c, def->ga, def);
+	else
+		submit_targets(c, def->ga);
+}
+
+static void open_action_menu(struct console *c)
+{
+	const struct guest_row *r = console_selected(c);
+	size_t n = 0;
+	if (c->readonly) {
+		console_message(c, true, "read-only: guesttop was started with --readonly; no action is possible");
+		return;
+	}
+	if (!r && !c->n_tags)
+		return;
+	for (size_t i = 0; i < n_action_defs && n < 16; i++) {
+		const struct action_def *a = &action_defs[i];
+		bool ok = false;
+		if (c->n_tags) {
+			for (size_t k = 0; k < c->n_tags && !ok; k++) {
+				const struct guest_row *t = row_of_ref(c, &c->tags[k]);
+				ok = t && action_allowed(a, &t->g);
+			}
+		} else {
+			ok = action_allowed(a, &r->g);
+		}
+		if (!ok)
+			continue;
+		char keys[32];
+		keymap_keys_for(a->key, keys, sizeof(keys));
+		snprintf(c->menu_text[n], sizeof(c->menu_text[n]), "%-20s %.18s", a->label, keys);
+		c->menu_items[n] = c->menu_text[n];
+		c->action_menu_defs[n] = a;
+		n++;
+	}
+	if (!n) {
+		console_message(c, true, "no action fits the guest's state");
+		return;
+	}
+	c->menu = (struct menu){ c->n_tags ? "Action (tagged guests)" : "Action", c->menu_items, n, 0 };
+	c->overlay = OVERLAY_ACTIONS;
+}
+
+/* Results of finished actions, and shutdowns that ran out of time. */
+static void follow_actions(struct console *c)
+{
+	struct action_result res;
+	bool any = false;
+	while (executor_poll(c->ex, &res)) {
+		char esc[GUEST_NAME_MAX * 4];
+		text_escape(res.job.name, esc, sizeof(esc));
+		if (!res.ok)
+			console_message(c, true, "%s: %s failed: %s", esc, guest_action_name(res.job.action), res.msg);
+		else if (res.job.action == GA_DISPLAY)
+			console_message(c, false, "%s: display %s", esc, res.msg);
+		else if (res.job.action == GA_SHUTDOWN)
+			console_message(c, false, "%s: shutdown requested; force off offered after %lds", esc,
+					c->o->shutdown_timeout_s);
+		else
+			console_message(c, false, "%s: %s done", esc, guest_action_name(res.job.action));
+		any = true;
+	}
+	if (any)
+		collector_poke(c->col);
+	uint64_t now = sampler_now_ns();
+	for (size_t i = 0; i < c->n_shutdowns;) {
+		struct pending_shutdown *p = &c->shutdowns[i];
+		const struct guest_row *r = row_of_ref(c, &p->ref);
+		if (!r || !guest_state_is_active(r->g.state)) {
+			c->shutdowns[i] = c->shutdowns[--c->n_shutdowns];
+			continue;
+		}
+		if (!p->expired && now >= p->deadline_ns && c->overlay == OVERLAY_NONE) {
+			p->expired = true;
+			c->n_targets = 1;
+			c->targets[0] = p->ref;
+			if (c->o->force_after_timeout) {
+				submit_targets(c, GA_FORCE_OFF);
+			} else {
+				char esc[GUEST_NAME_MAX * 4];
+				open_dialog(c, GA_FORCE_OFF, action_by_key(ACT_GA_FORCE_OFF));
+				text_escape(p->ref.name, esc, sizeof(esc));
+				snprintf(c->dialog.title, sizeof(c->dialog.title), "shutdown timed out");
+				snprintf(c->dialog.text[0], sizeof(c->dialog.text[0]),
+					 "%.200s did not shut down within %ld s.", esc, c->o->shutdown_timeout_s);
+				snprintf(c->dialog.text[1], sizeof(c->dialog.text[1]), "%s", "Force it off?");
+			}
+		}
+		i++;
+	}
 }
 
 /* ---- keys ---- */
@@ -734,6 +1086,32 @@ static bool handle_key(struct console *c, int key)
 		search_key(c, key);
 		return true;
 	}
+	if (c->overlay == OVERLAY_DIALOG) {
+		switch (dialog_key(&c->dialog, key)) {
+		case DIALOG_YES:
+			c->overlay = OVERLAY_NONE;
+			submit_targets(c, c->pending_ga);
+			break;
+		case DIALOG_NO:
+			c->overlay = OVERLAY_NONE;
+			console_message(c, false, "cancelled");
+			break;
+		case DIALOG_CONTINUE:
+			break;
+		}
+		return true;
+	}
+	if (c->overlay == OVERLAY_ACTIONS) {
+		switch (menu_key(&c->menu, key)) {
+		case MENU_CHOSEN:
+			c->overlay = OVERLAY_NONE;
+			run_action(c, c->action_menu_defs[c->menu.selected]);
+			break;
+		case MENU_CANCELLED: c->overlay = OVERLAY_NONE; break;
+		case MENU_CONTINUE: break;
+		}
+		return true;
+	}
 	if (c->overlay != OVERLAY_NONE) {
 		/* Space toggles in the column chooser, as Enter does. */
 		if (c->overlay == OVERLAY_COLUMNS && key == ' ')
@@ -795,6 +1173,36 @@ static bool handle_key(struct console *c, int key)
 		c->screen = SCREEN_HELP;
 		c->scroll = 0;
 		break;
+	case ACT_TAG: {
+		const struct guest_row *r = console_selected(c);
+		if (r) {
+			toggle_tag(c, r);
+			/* As in htop: tag and move on, so Space Space Space tags three. */
+			table_view_move(&c->view, 1, c->n_order, c->table_height);
+			c->user_selected = true;
+		}
+		break;
+	}
+	case ACT_UNTAG_ALL:
+		c->n_tags = 0;
+		break;
+	case ACT_ACTION_MENU: open_action_menu(c); break;
+	case ACT_GA_START:
+	case ACT_GA_SHUTDOWN:
+	case ACT_GA_REBOOT:
+	case ACT_GA_FORCE_OFF:
+	case ACT_GA_SUSPEND:
+	case ACT_GA_RESUME:
+	case ACT_GA_SAVE:
+	case ACT_GA_AUTOSTART:
+	case ACT_GA_DELETE:
+	case ACT_GA_CONSOLE:
+	case ACT_GA_DISPLAY: {
+		const struct action_def *def = action_by_key(act);
+		if (def)
+			run_action(c, def);
+		break;
+	}
 	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_QUIT: return false;
 	case ACT_NONE:
@@ -821,6 +1229,14 @@ static int start_curses(void)
 	return 0;
 }
 
+/* Every action's outcome goes to the audit trail, on the executor's thread, as it ends. */
+static void record_result(const struct action_result *r, void *opaque)
+{
+	(void)opaque;
+	audit_record(r->job.be->uri, r->job.name, r->job.uuid, guest_action_name(r->job.action), r->ok,
+		     r->ok && r->job.action != GA_DISPLAY ? "" : r->msg);
+}
+
 int console_run(const struct options *o, struct backend *bes, size_t n)
 {
 	struct console c = { 0 };
@@ -842,6 +1258,13 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	}
 	model_init_sys(&c.m, o->sys_root);
 	c.host = host_new();
+	c.readonly = o->readonly;
+	c.ex = executor_new(record_result, NULL);
+	if (!c.ex) {
+		fprintf(stderr, "guesttop: cannot start the action thread\n");
+		goto cleanup;
+	}
+	audit_open(NULL);
 	c.col = collector_new(bes, n, interval_ms);
 	if (!c.col || collector_start(c.col) < 0) {
 		fprintf(stderr, "guesttop: cannot start the collector thread\n");
@@ -867,12 +1290,13 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	for (;;) {
 		if (quit_signal)
 			break;
+		follow_actions(&c);
 		draw(&c);
 		uint64_t now = sampler_now_ns();
 		int wait_ms = now >= c.next_tick_ns ? 0 : (int)((c.next_tick_ns - now) / 1000000ull);
-		/* The first listing is worth showing as soon as it arrives. */
-		if (!c.have_listing && wait_ms > 100)
-			wait_ms = 100;
+		/* The first listing is worth showing as soon as it arrives; so are results and countdowns. */
+		if ((!c.have_listing || executor_busy(c.ex) || c.n_shutdowns) && wait_ms > 200)
+			wait_ms = c.have_listing ? 200 : 100;
 		timeout(wait_ms);
 		int key = getch();
 		if (key != ERR) {
@@ -905,6 +1329,10 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	ret = 0;
 cleanup:
 	restore_terminal();
+	executor_free(c.ex);
+	audit_close();
+	free(c.tags);
+	free(c.shutdowns);
 	collector_free(c.col);
 	host_free(c.host);
 	model_free(&c.m);

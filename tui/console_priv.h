@@ -7,16 +7,42 @@
 #include <stdint.h>
 
 #include "backends/collector.h"
+#include "backends/executor.h"
 #include "backends/host.h"
 #include "backends/cgroupfs.h"
 #include "config/options.h"
 #include "tui/columns.h"
 #include "tui/model.h"
+#include "widgets/dialog.h"
 #include "widgets/menu.h"
 #include "widgets/table.h"
 
 enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP };
-enum overlay { OVERLAY_NONE, OVERLAY_SORT_MENU, OVERLAY_SEARCH, OVERLAY_COLUMNS, OVERLAY_FILTER };
+enum overlay {
+	OVERLAY_NONE,
+	OVERLAY_SORT_MENU,
+	OVERLAY_SEARCH,
+	OVERLAY_COLUMNS,
+	OVERLAY_FILTER,
+	OVERLAY_ACTIONS,	/* the action menu (F9) */
+	OVERLAY_DIALOG,		/* a confirmation */
+};
+
+/* A guest named by backend and uuid: tags and pending work outlive any one listing. */
+struct guest_ref {
+	const struct backend *be;
+	char uuid[GUEST_UUID_LEN];
+	char name[GUEST_NAME_MAX];
+};
+
+/* A shutdown request waiting for the guest to stop, or for its timeout. */
+struct pending_shutdown {
+	struct guest_ref ref;
+	uint64_t deadline_ns;
+	bool expired;
+};
+
+#define MAX_TARGETS 256
 
 enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND, FILTER_STATE };
 
@@ -63,6 +89,19 @@ struct console {
 	bool msg_error;
 	uint64_t msg_until_ns;
 	uint64_t next_tick_ns;
+
+	struct executor *ex;		/* (owned) runs guest actions */
+	bool readonly;
+	struct guest_ref *tags;		/* (owned) */
+	size_t n_tags;
+	struct pending_shutdown *shutdowns;	/* (owned) */
+	size_t n_shutdowns;
+	/* What the open dialog (or action menu) will do when confirmed. */
+	struct dialog dialog;
+	int pending_ga;
+	struct guest_ref targets[MAX_TARGETS];
+	size_t n_targets;
+	const void *action_menu_defs[16];	/* (borrowed) struct action_def pointers */
 };
 
 /* The selected guest's row, or NULL. */

@@ -45,7 +45,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "guesttop: URI too long: %.64s...\n", o.uris[i]);
 			return 2;
 		}
+		bes[i].readonly = o.readonly;
 	}
+	/* The console follows libvirt's events and keepalive; batch mode needs neither. */
+	if (!o.batch && backend_events_start() < 0)
+		fprintf(stderr, "guesttop: no libvirt event loop: state changes show at the next refresh\n");
 	if (o.batch)
 		ret = batch_run(&o, bes, (size_t)o.n_uris, stdout);
 	else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

@@ -20,6 +20,7 @@ void widgets_colors_init(int mono)
 		[CR_FLABEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
 		[CR_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },
 		[CR_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+		[CR_TAGGED] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	};
 	bool color = !mono && has_colors();
 	if (color) {

@@ -16,6 +16,7 @@ enum color_role {
 	CR_FLABEL,		/* function bar label */
 	CR_ERROR,
 	CR_DIM,			/* stopped guests, unknown values */
+	CR_TAGGED,		/* guests tagged for an action */
 	CR_COUNT_
 };
 
