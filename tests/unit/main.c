@@ -28,6 +28,8 @@ int main(void)
 	srunner_add_suite(sr, keymap_suite());
 	srunner_add_suite(sr, cgroupfs_suite());
 	srunner_add_suite(sr, devname_suite());
+	srunner_add_suite(sr, diagnosis_suite());
+	srunner_add_suite(sr, sparkline_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -90,31 +90,35 @@ START_TEST(utf8_bytes)
 }
 END_TEST
 
-/* A short buffer: whole cells only, always terminated, never past len. */
+/* The cells written to a short buffer: whole cells only, terminated, never past len. */
+static void assert_short(const float *v, unsigned n, int width, bool utf8, size_t len, size_t want)
+{
+	char full[64], buf[64];
+	sparkline_render(v, n, width, 100, utf8, full, sizeof(full));
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_uint_eq(sparkline_render(v, n, width, 100, utf8, buf, len), want);
+	ck_assert_uint_eq(strlen(buf), want);
+	ck_assert_int_eq(strncmp(buf, full, want), 0);
+	ck_assert_int_eq(buf[len], 'x');
+}
+
 START_TEST(buffer_too_small)
 {
 	static const float v[] = { 0, 25, 50, 75, 100 };
-	char buf[16];
-	memset(buf, 'x', sizeof(buf));
-	ck_assert_uint_eq(sparkline_render(v, 5, 5, 100, false, buf, 3), 2);
-	ck_assert_str_eq(buf, "#@");
-	ck_assert_int_eq(buf[3], 'x');
-	memset(buf, 'x', sizeof(buf));
+	assert_short(v, 5, 5, false, 3, 2);
+	assert_short(v, 5, 5, false, 5, 4);
+	assert_short(v, 5, 5, false, 6, 5);
 	/* 7 bytes: two blocks and the NUL; a third block would not fit. */
-	ck_assert_uint_eq(sparkline_render(v, 5, 3, 100, true, buf, 7), 6);
-	ck_assert_str_eq(buf, "\xe2\x96\x83\xe2\x96\x87");
-	ck_assert_int_eq(buf[7], 'x');
-	/* 6 bytes: one block (no half character). */
-	memset(buf, 'x', sizeof(buf));
-	ck_assert_uint_eq(sparkline_render(v, 5, 3, 100, true, buf, 6), 3);
-	ck_assert_uint_eq(strlen(buf), 3);
+	assert_short(v, 5, 3, true, 7, 6);
+	/* 6 bytes: one block, never half a character. */
+	assert_short(v, 5, 3, true, 6, 3);
+	assert_short(v, 5, 3, true, 3, 0);
 	/* Room for the NUL only. */
-	ck_assert_uint_eq(sparkline_render(v, 5, 3, 100, true, buf, 1), 0);
-	ck_assert_str_eq(buf, "");
+	assert_short(v, 5, 3, true, 1, 0);
 	/* No room at all: nothing written. */
-	memset(buf, 'x', sizeof(buf));
+	char buf[4] = "xyz";
 	ck_assert_uint_eq(sparkline_render(v, 5, 3, 100, false, buf, 0), 0);
-	ck_assert_int_eq(buf[0], 'x');
+	ck_assert_str_eq(buf, "xyz");
 }
 END_TEST
 
