@@ -5,7 +5,7 @@ set -uo pipefail
 
 man_txt=$(MANWIDTH=200 man -l "$REPO_DIR/man/guesttop.1" 2>/dev/null)
 check "man -l man/guesttop.1 renders" [ -n "$man_txt" ]
-warn=$(MANWIDTH=200 man --warnings -l "$REPO_DIR/man/guesttop.1" 2>&1 >/dev/null)
+warn=$(MANWIDTH=80 man --warnings -l "$REPO_DIR/man/guesttop.1" 2>&1 >/dev/null)
 check "the man page renders without warnings" [ -z "$warn" ]
 for sect in OPTIONS KEYS COLUMNS ENVIRONMENT FILES "EXIT STATUS"; do
 	check "man page has section $sect" grep -q "^$sect" <<<"$man_txt"
