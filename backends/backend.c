@@ -216,6 +216,7 @@ const char *guest_action_name(enum guest_action a)
 		[GA_FORCE_OFF] = "force off", [GA_SUSPEND] = "suspend", [GA_RESUME] = "resume",
 		[GA_MANAGED_SAVE] = "managed save", [GA_AUTOSTART_ON] = "autostart on",
 		[GA_AUTOSTART_OFF] = "autostart off", [GA_DELETE] = "delete",
+		[GA_DELETE_WITH_DISKS] = "delete with disks",
 		[GA_DISPLAY] = "display address",
 	};
 	return a < GA_COUNT_ ? names[a] : "?";

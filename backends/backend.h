@@ -110,6 +110,7 @@ enum guest_action {
 	GA_AUTOSTART_ON,
 	GA_AUTOSTART_OFF,
 	GA_DELETE,		/* undefine; its disks are kept */
+	GA_DELETE_WITH_DISKS,	/* undefine, then delete its disk volumes from their storage pools */
 	GA_DISPLAY,		/* find the graphical display's address */
 	GA_COUNT_
 };

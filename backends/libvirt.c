@@ -750,6 +750,53 @@ static int display_address(virDomainPtr dom, char *info, size_t infolen)
 	return 0;
 }
 
+/*
+ * After the guest is undefined: delete the volumes behind its file and block
+ * disks (not CD-ROMs) that belong to a storage pool. A disk outside any pool
+ * is left alone and named in info.
+ */
+static int delete_disks(virConnectPtr conn, const char *xml, char *info, size_t infolen)
+{
+	size_t o = 0;
+	int deleted = 0, kept = 0;
+	info[0] = '\0';
+	for (const char *p = strstr(xml, "<disk "); p; p = strstr(p + 1, "<disk ")) {
+		const char *tag_end = strchr(p, '>');
+		const char *end = strstr(p, "</disk>");
+		size_t dl, fl;
+		const char *dev = tag_end ? find_attr(p, tag_end, "device", &dl) : NULL;
+		if (!end || !dev || dl != 4 || memcmp(dev, "disk", 4) != 0)
+			continue;
+		const char *src = strstr(p, "<source ");
+		if (!src || src > end)
+			continue;
+		const char *src_end = strchr(src, '>');
+		const char *file = find_attr(src, src_end, "file", &fl);
+		if (!file)
+			file = find_attr(src, src_end, "dev", &fl);
+		if (!file || fl == 0 || fl >= 4096)
+			continue;
+		char path[4096];
+		memcpy(path, file, fl);
+		path[fl] = '\0';
+		virStorageVolPtr vol = virStorageVolLookupByPath(conn, path);
+		if (vol && virStorageVolDelete(vol, 0) == 0) {
+			deleted++;
+		} else {
+			kept++;
+			int w = snprintf(info + o, infolen - o, "%s%s", o ? ", " : "kept (not in a storage pool): ", path);
+			if (w > 0 && (size_t)w < infolen - o)
+				o += (size_t)w;
+		}
+		virResetLastError();
+		if (vol)
+			virStorageVolFree(vol);
+	}
+	if (!kept)
+		snprintf(info, infolen, "%d disk volume%s deleted", deleted, deleted == 1 ? "" : "s");
+	return kept ? -1 : 0;
+}
+
 static int lv_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
 		     size_t infolen, char *err, size_t errlen)
 {
@@ -790,6 +837,22 @@ static int lv_action(struct backend *be, const char *uuid, enum guest_action act
 						      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
 						      VIR_DOMAIN_UNDEFINE_NVRAM);
 		break;
+	case GA_DELETE_WITH_DISKS: {
+		/* The disk list must be read before the definition goes. */
+		char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+		rc = xml ? virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+							   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+							   VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+							   VIR_DOMAIN_UNDEFINE_NVRAM)
+			 : -1;
+		if (rc == 0 && delete_disks(conn, xml, info, infolen) < 0) {
+			snprintf(err, errlen, "%s: undefined; %s", be->uri, info);
+			free(xml);
+			goto cleanup;
+		}
+		free(xml);
+		break;
+	}
 	case GA_DISPLAY: rc = display_address(dom, info, infolen); break;
 	case GA_COUNT_: break;
 	}

@@ -15,6 +15,7 @@ const struct action_def action_defs[] = {
 	{ GA_MANAGED_SAVE, ACT_GA_SAVE, "managed save", S(RUNNING) | S(BLOCKED) | S(PAUSED), CONFIRM_YESNO, true },
 	{ GA_AUTOSTART_TOGGLE, ACT_GA_AUTOSTART, "autostart on/off", ACTIVE | STOPPED, CONFIRM_NONE, true },
 	{ GA_DELETE, ACT_GA_DELETE, "delete (keep disks)", STOPPED, CONFIRM_TYPED, true },
+	{ GA_DELETE_WITH_DISKS, ACT_NONE, "delete with its disks", STOPPED, CONFIRM_TYPED, true },
 	{ GA_CONSOLE_ATTACH, ACT_GA_CONSOLE, "console", S(RUNNING) | S(BLOCKED) | S(PAUSED), CONFIRM_NONE, false },
 	{ GA_DISPLAY, ACT_GA_DISPLAY, "display address", ACTIVE, CONFIRM_NONE, false },
 };
@@ -22,6 +23,8 @@ const size_t n_action_defs = sizeof(action_defs) / sizeof(action_defs[0]);
 
 const struct action_def *action_by_key(enum action key)
 {
+	if (key == ACT_NONE)
+		return NULL;
 	for (size_t i = 0; i < n_action_defs; i++)
 		if (action_defs[i].key == key)
 			return &action_defs[i];

@@ -838,7 +838,9 @@ static void open_dialog(struct console *c, int ga, const struct action_def *def)
 	if (def && def->confirm == CONFIRM_TYPED) {
 		d->typed = true;
 		snprintf(d->expect, sizeof(d->expect), "%s", c->targets[0].name);
-		snprintf(d->text[1], sizeof(d->text[1]), "%s", "This cannot be undone. Its disk images are kept.");
+		snprintf(d->text[1], sizeof(d->text[1]), "%s",
+			 ga == GA_DELETE_WITH_DISKS ? "This cannot be undone. Its disk volumes are deleted too."
+						    : "This cannot be undone. Its disk images are kept.");
 	}
 	c->pending_ga = ga;
 	c->overlay = OVERLAY_DIALOG;
@@ -885,6 +887,14 @@ static void run_action(struct console *c, const struct action_def *def)
 		}
 		return;
 	}
+	/* Connected read-only (no permission to manage guests): say so before asking anything. */
+	for (size_t i = 0; i < c->n_targets; i++) {
+		if (c->targets[i].be->readonly) {
+			console_message(c, true, "read-only: %s is watched read-only (no permission to manage its guests)",
+					c->targets[i].be->uri);
+			return;
+		}
+	}
 	if (def->ga == GA_CONSOLE_ATTACH) {
 		attach_console(c, &c->targets[0]);
 		return;
@@ -922,8 +932,9 @@ static void open_action_menu(struct console *c)
 		}
 		if (!ok)
 			continue;
-		char keys[32];
-		keymap_keys_for(a->key, keys, sizeof(keys));
+		char keys[32] = "";
+		if (a->key != ACT_NONE)
+			keymap_keys_for(a->key, keys, sizeof(keys));
 		snprintf(c->menu_text[n], sizeof(c->menu_text[n]), "%-20s %.18s", a->label, keys);
 		c->menu_items[n] = c->menu_text[n];
 		c->action_menu_defs[n] = a;
@@ -949,6 +960,8 @@ static void follow_actions(struct console *c)
 			console_message(c, true, "%s: %s failed: %s", esc, guest_action_name(res.job.action), res.msg);
 		else if (res.job.action == GA_DISPLAY)
 			console_message(c, false, "%s: display %s", esc, res.msg);
+		else if (res.job.action == GA_DELETE_WITH_DISKS)
+			console_message(c, false, "%s: deleted; %s", esc, res.msg);
 		else if (res.job.action == GA_SHUTDOWN)
 			console_message(c, false, "%s: shutdown requested; force off offered after %lds", esc,
 					c->o->shutdown_timeout_s);
@@ -1234,7 +1247,7 @@ static void record_result(const struct action_result *r, void *opaque)
 {
 	(void)opaque;
 	audit_record(r->job.be->uri, r->job.name, r->job.uuid, guest_action_name(r->job.action), r->ok,
-		     r->ok && r->job.action != GA_DISPLAY ? "" : r->msg);
+		     r->msg);
 }
 
 int console_run(const struct options *o, struct backend *bes, size_t n)

@@ -11,7 +11,7 @@ export XDG_STATE_HOME=$STATE_DIR
 AUDIT=$STATE_DIR/guesttop/audit.log
 cleanup() {
 	e2e_stop
-	for g in $BUSY $SER $P-t1 $P-t2 $P-t3; do lab destroy "$g" >/dev/null 2>&1; done
+	for g in $BUSY $SER $P-t1 $P-t2 $P-t3 $P-del $P-delv; do lab destroy "$g" >/dev/null 2>&1; done
 	rm -rf "$STATE_DIR"
 }
 trap cleanup EXIT
@@ -22,6 +22,27 @@ AUDIT=$STATE_DIR/guesttop/audit.log
 lab_start $BUSY busy --persistent || exit 1
 lab_start $SER serial || exit 1
 for t in t1 t2 t3; do lab_start $P-$t idle --persistent || exit 1; done
+# Two stopped guests to delete: one with a plain image, one whose disk is a volume of a storage pool.
+DEL=$P-del DELV=$P-delv
+lab define $DEL idle >/dev/null 2>&1 || not_ok "define $DEL" "lab define failed"
+DEL_IMG=$(virsh -c qemu:///system domblklist $DEL --details | awk '$2 == "disk" { print $4; exit }')
+POOL=gt-lab-pool POOL_DIR=/var/lib/libvirt/images/guesttop-lab/pool
+if ! virsh -c qemu:///system pool-info $POOL >/dev/null 2>&1; then
+	mkdir -p $POOL_DIR
+	virsh -c qemu:///system pool-create-as $POOL dir --target $POOL_DIR >/dev/null 2>&1 ||
+		not_ok "create the storage pool" "virsh pool-create-as failed"
+fi
+virsh -c qemu:///system vol-delete $DELV.img --pool $POOL >/dev/null 2>&1
+virsh -c qemu:///system vol-create-as $POOL $DELV.img 1M --format raw >/dev/null 2>&1 ||
+	not_ok "create a volume" "virsh vol-create-as failed"
+DELV_IMG=$POOL_DIR/$DELV.img
+cat >"$STATE_DIR/delv.xml" <<XML
+<domain type='kvm'><name>$DELV</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os>
+<devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$DELV_IMG'/>
+<target dev='hda' bus='ide'/></disk></devices></domain>
+XML
+virsh -c qemu:///system define "$STATE_DIR/delv.xml" >/dev/null 2>&1 || not_ok "define $DELV" "virsh define failed"
 lab wait-settled $BUSY 3
 
 row() { e2e_screen | grep "^$1 "; }
@@ -118,6 +139,46 @@ check "Ctrl-] returns to the table" e2e_wait_for "^NAME " 5
 check "the table is redrawn whole after the console" e2e_wait_for 'F9Action' 3
 check "the console line is gone from the screen" bash -c '! grep -q "guesttop-lab: hello" <<<"$1"' _ "$(e2e_screen)"
 
+# Display address: a guest without graphics says so.
+select_guest $BUSY
+e2e_keys v
+check "v tells the display address (none for a lab guest)" e2e_wait_for "$BUSY: display no graphical display" 8
+
+# Delete: the typed name must match; the disk image stays.
+e2e_keys Escape
+select_guest $DEL
+e2e_keys D
+check "delete asks for the name to be typed" e2e_wait_for 'Type the name' 5
+e2e_keys "not-the-name" Enter
+sleep 0.5
+check "a wrong name does not delete" bash -c 'virsh -c qemu:///system domstate "$1" >/dev/null 2>&1' _ $DEL
+check "the dialog stays open on a wrong name" e2e_wait_for 'Type the name' 2
+for _ in $(seq 1 12); do e2e_keys BSpace; done
+e2e_keys "$DEL" Enter
+for _ in $(seq 1 25); do virsh -c qemu:///system domstate $DEL >/dev/null 2>&1 || break; sleep 0.2; done
+check "the right name deletes the guest" bash -c '! virsh -c qemu:///system domstate "$1" >/dev/null 2>&1' _ $DEL
+check "delete keeps its disk image ($DEL_IMG)" [ -f "$DEL_IMG" ]
+
+# Delete with its disks, from the action menu: the volume goes too.
+select_guest $DELV
+e2e_keys F9
+check "F9 opens the action menu" e2e_wait_for '^ Action' 5
+check "the menu offers only what a shut off guest allows (no suspend)" bash -c '! grep -q "suspend" <<<"$1"' _ "$(e2e_screen)"
+e2e_keys Down Down Down Down
+sel=$(e2e_screen_attrs | grep -a 'delete with its disks' | head -n 1)
+for _ in $(seq 1 6); do
+	grep -q $'\e\[30m\e\[46m' <<<"$sel" && break
+	e2e_keys Up
+	sleep 0.1
+	sel=$(e2e_screen_attrs | grep -a 'delete with its disks' | head -n 1)
+done
+e2e_keys Enter
+check "delete with disks warns the volumes go" e2e_wait_for 'disk volumes are deleted too' 5
+e2e_keys "$DELV" Enter
+for _ in $(seq 1 25); do [ -e "$DELV_IMG" ] || break; sleep 0.2; done
+check "delete with disks removes the guest" bash -c '! virsh -c qemu:///system domstate "$1" >/dev/null 2>&1' _ $DELV
+check "delete with disks removes its volume" [ ! -e "$DELV_IMG" ]
+
 # 6. Kill libvirtd: the console says the connection is lost and keeps answering keys; restart: guests return.
 pkill -x libvirtd
 if e2e_wait_for 'connection lost' 15; then ok "libvirtd killed: the console says the connection is lost"; else
@@ -151,13 +212,41 @@ check "read-only: the busy guest still runs" bash -c '[ "$(virsh -c qemu:///syst
 e2e_keys q
 check "read-only: q quits with status 0" e2e_wait_for '^EXITED rc=0' 10
 
+# A user who may not manage guests: the console watches read-only and says so, with no crash.
+e2e_stop
+if command -v setpriv >/dev/null; then
+	wrapper=$STATE_DIR/as-nobody
+	printf '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp XDG_STATE_HOME=/tmp/gt-nobody-state "%s" "$@"\n' "$GUESTTOP" >"$wrapper"
+	chmod 755 "$wrapper"
+	saved=$GUESTTOP
+	GUESTTOP=$wrapper
+	e2e_start 130 40 -d 1
+	GUESTTOP=$saved
+	if e2e_wait_for "^$BUSY " 15; then ok "not root: the guests are listed"; else
+		not_ok "not root: the guests are listed" "$(e2e_screen | tail -n 4)"
+	fi
+	select_guest $BUSY
+	e2e_keys p
+	sleep 0.5
+	e2e_keys y
+	if e2e_wait_for 'read-only|read only' 8; then ok "not root: an action is refused with a clear message"; else
+		not_ok "not root: an action is refused with a clear message" "$(e2e_screen | tail -n 3)"
+	fi
+	check "not root: the guest was not suspended" bash -c '[ "$(virsh -c qemu:///system domstate "$1" | head -n 1)" = running ]' _ $BUSY
+	e2e_keys q
+	check "not root: q quits with status 0" e2e_wait_for '^EXITED rc=0' 10
+else
+	not_ok "not root" "setpriv (util-linux) is missing"
+fi
+
 # 7. The audit file has every action with its result.
 check "the audit file exists and is private" [ "$(stat -c %a "$AUDIT" 2>/dev/null)" = 600 ]
 for want in "$BUSY.*action=\"suspend\" result=ok" "$BUSY.*action=\"resume\" result=ok" \
 	"$BUSY.*action=\"shutdown\" result=ok" "$BUSY.*action=\"force off\" result=ok" \
 	"$BUSY.*action=\"start\" result=ok" "$P-t1.*action=\"force off\" result=ok" \
 	"$P-t2.*action=\"force off\" result=ok" "$P-t3.*action=\"force off\" result=ok" \
-	"$SER.*action=\"console\" result=ok"; do
+	"$SER.*action=\"console\" result=ok" "$DEL.*action=\"delete\" result=ok" \
+	"$DELV.*action=\"delete with disks\" result=ok detail=\"1 disk volume deleted\""; do
 	check "audit: $want" grep -q "user=[a-z_]* uid=[0-9]* uri=qemu:///system guest=\"$want" "$AUDIT"
 done
 check "audit: every record has a time" bash -c '! grep -vq "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T" "$1"' _ "$AUDIT"

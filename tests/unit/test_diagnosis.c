@@ -1,4 +1,4 @@
-/* Tests of the diagnosis figures: new sampler rates, threads and NICs, victims and culprits, disk rates, ROLE and layout. */
+/* Tests of the diagnosis: new rates, threads, NICs, victims, culprits, disk rates, ROLE, layout. */
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -357,11 +357,13 @@ START_TEST(status_kb_edges)
 	buf = exact_copy("VmSwap:\t18014398509481984 kB\n", &len);
 	ck_assert_int_eq(procfs_parse_status_kb(buf, len, "VmSwap:", &v), -1);
 	free(buf);
-	static const char *const bad[] = { "VmSwap:\t kB\n", "VmSwap:", "VmSwap:\n", "VmSwap:\tx5 kB\n",
-					   "VmSwap:\t99999999999999999999999 kB\n" };
+	static const char *const bad[] = {"VmSwap:\t kB\n", "VmSwap:", "VmSwap:\n",
+	                                  "VmSwap:\tx5 kB\n",
+	                                  "VmSwap:\t99999999999999999999999 kB\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		buf = exact_copy(bad[i], &len);
-		ck_assert_msg(procfs_parse_status_kb(buf, len, "VmSwap:", &v) == -1, "accepted '%s'", bad[i]);
+		ck_assert_msg(procfs_parse_status_kb(buf, len, "VmSwap:", &v) == -1,
+		              "accepted '%s'", bad[i]);
 		free(buf);
 	}
 }
@@ -499,7 +501,7 @@ static long online_cpus(void)
 	return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-/* Guest A of diag-contention: six threads, vCPUs first, both pinned to CPU 0 by Cpus_allowed_list. */
+/* Guest A of diag-contention: six threads, vCPUs first, both vCPUs pinned to CPU 0. */
 START_TEST(probe_thread_list)
 {
 	struct guest_list l;
@@ -623,8 +625,8 @@ START_TEST(probe_thread_rates_after_two_reads)
 	ck_assert_double_eq(bv->steal_pct, 0.0);
 	const struct thread_probe *bm = thread_by_tid(&pb, 13448);
 	ck_assert_uint_eq(bm->interval_cpu_ns, 10 * tick_ns());
-	ck_assert_double_eq_tol(bm->cpu_pct, (double)(10 * tick_ns()) * 100.0 / (double)bm->interval_ns,
-				1e-6);
+	ck_assert_double_eq_tol(bm->cpu_pct,
+	                        (double)(10 * tick_ns()) * 100.0 / (double)bm->interval_ns, 1e-6);
 	sampler_diff(&b0, &b1, &r);
 	ck_assert_double_eq(r.steal_pct, 0.0);
 	ck_assert_double_gt(r.vcpu_pct, 0.0);
@@ -717,7 +719,8 @@ START_TEST(probe_affinity_follows_pinning)
 	snprintf(all, sizeof(all), "0-%ld", online_cpus() - 1);
 	snprintf(status, sizeof(status), "Name:\tCPU 1/KVM\nPid:\t9036\nCpus_allowed_list:\t1\n");
 	scratch_write(dir, "proc/9029/task/9036/status", status);
-	snprintf(status, sizeof(status), "Name:\tCPU 0/KVM\nPid:\t9035\nCpus_allowed_list:\t%s\n", all);
+	snprintf(status, sizeof(status), "Name:\tCPU 0/KVM\nPid:\t9035\nCpus_allowed_list:\t%s\n",
+	         all);
 	scratch_write(dir, "proc/9029/task/9035/status", status);
 	struct guest_counters c;
 	for (int i = 0; i < 5; i++)
@@ -767,7 +770,8 @@ START_TEST(probe_affinity_is_a_set_not_a_count)
 	ck_assert_int_eq(guest_probe_open(&p, pfd, g), 0);
 	const struct thread_probe *v0 = thread_by_tid(&p, 9035);
 	ck_assert_msg(!thread_may_run_on(v0, 0),
-		      "Cpus_allowed_list 1-%ld (%ld CPUs online) read as \"may run on CPU 0\"", n, n);
+	              "Cpus_allowed_list 1-%ld (%ld CPUs online) read as \"may run on CPU 0\"", n,
+	              n);
 	ck_assert(thread_may_run_on(v0, 1));
 	guest_probe_close(&p);
 	close(pfd);
@@ -783,7 +787,7 @@ static void add_nic(struct guest_ident *g, const char *ifname)
 	snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
 }
 
-/* NIC counters from <sys>/class/net/IF/statistics/*, and their rates over two readings. */
+/* NIC counters from <sys>/class/net/IF/statistics/FILE, and their rates over two readings. */
 START_TEST(probe_nic_counters)
 {
 	char *dir = scratch_make();
@@ -922,9 +926,9 @@ START_TEST(probe_nic_at_most_max)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- victims and culprits, hand-set */
+/* ---------------------------------------------------------------- victims and culprits */
 
-/* A table of n running guests with every rate unknown and no threads; judged with the default limits. */
+/* n running guests, every rate unknown, no threads; the default limits. */
 static void judge_model(struct model *m, size_t n)
 {
 	memset(m, 0, sizeof(*m));
@@ -969,7 +973,8 @@ static void add_thread(struct guest_row *r, int vcpu, int last_cpu, const char *
 	if (cpus[0]) {
 		t->affinity = calloc(SAMPLER_MAX_CPUS / 64, sizeof(uint64_t));
 		ck_assert_ptr_nonnull(t->affinity);
-		ck_assert_int_gt(procfs_parse_cpulist(cpus, strlen(cpus), t->affinity, SAMPLER_MAX_CPUS), 0);
+		ck_assert_int_gt(
+		    procfs_parse_cpulist(cpus, strlen(cpus), t->affinity, SAMPLER_MAX_CPUS), 0);
 		t->all_cpus = false;
 	}
 	t->have_prev = true;
@@ -1134,7 +1139,7 @@ START_TEST(judge_cpu_culprit_for_psi_not_throttle)
 }
 END_TEST
 
-/* The reference contention: two busy guests pinned to one CPU are each other's victim and culprit. */
+/* The reference contention: two busy guests pinned to one CPU are each other's V+C. */
 START_TEST(judge_two_pinned_guests_are_v_plus_c)
 {
 	struct model m;
@@ -1235,12 +1240,12 @@ START_TEST(judge_mem_culprit_needs_mem_victim)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- the model over diag-contention */
+/* ---------------------------------------------------------------- model over diag-contention */
 
 static struct backend be_diag;
 
-static struct guest_ident *add_guest(struct guest_list *l, const char *uuid, const char *name, pid_t pid,
-				     const pid_t *tids, unsigned n)
+static struct guest_ident *add_guest(struct guest_list *l, const char *uuid, const char *name,
+                                     pid_t pid, const pid_t *tids, unsigned n)
 {
 	struct guest_ident *g = guest_list_add(l);
 	ck_assert_ptr_nonnull(g);
@@ -1291,7 +1296,8 @@ START_TEST(model_hurters_from_fixture)
 	add_guest(&l, "00000000-0000-4000-8000-00000000000c", "gt-diag-c", 13600, c_tids, 1);
 	ck_assert_int_eq(model_update(&m, &l), 0);
 	model_sample(&m);
-	size_t a = row_index(&m, "gt-diag-a"), b = row_index(&m, "gt-diag-b"), c = row_index(&m, "gt-diag-c");
+	size_t a = row_index(&m, "gt-diag-a"), b = row_index(&m, "gt-diag-b"),
+	       c = row_index(&m, "gt-diag-c");
 	struct hurter h[3];
 	/* One reading: no interval, nobody to name. */
 	ck_assert_uint_eq(m.rows[a].victim, 0);
@@ -1358,8 +1364,9 @@ static struct guest_disk *add_disk(struct guest_ident *g, const char *name, uint
 static struct guest_ident *disk_listing(struct guest_list *l, pid_t pid, uint64_t t_s)
 {
 	guest_list_clear(l);
-	struct guest_ident *g = pid == 9029 ? add_guest(l, DISK_UUID, "gt-diag-disk", 9029, a_tids, 2)
-					    : add_guest(l, DISK_UUID, "gt-diag-disk", 13448, b_tids, 1);
+	struct guest_ident *g = pid == 9029
+	                            ? add_guest(l, DISK_UUID, "gt-diag-disk", 9029, a_tids, 2)
+	                            : add_guest(l, DISK_UUID, "gt-diag-disk", 13448, b_tids, 1);
 	g->stats_t_ns = t_s * NS_PER_S;
 	return g;
 }
@@ -1689,7 +1696,8 @@ START_TEST(history_wraps_in_order)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- columns: ROLE, layout, numbers */
+/* ---------------------------------------------------------------- columns: ROLE, layout, numbers
+ */
 
 static void plain_row(struct guest_row *r)
 {
@@ -1737,8 +1745,9 @@ START_TEST(role_texts)
 		r.victim = cases[i].victim;
 		r.culprit = cases[i].culprit;
 		column_role(&r, buf, sizeof(buf));
-		ck_assert_msg(strcmp(buf, cases[i].text) == 0, "victim %#x culprit %#x: '%s', want '%s'",
-			      cases[i].victim, cases[i].culprit, buf, cases[i].text);
+		ck_assert_msg(strcmp(buf, cases[i].text) == 0,
+		              "victim %#x culprit %#x: '%s', want '%s'", cases[i].victim,
+		              cases[i].culprit, buf, cases[i].text);
 		column_format(&r, COL_ROLE, cell, sizeof(cell));
 		ck_assert_str_eq(cell, buf);
 	}
@@ -1831,8 +1840,9 @@ START_TEST(layout_80_drops_lowest_keep_first)
 			continue;
 		for (int k = 0; k < n; k++)
 			if (out[k] != COL_NAME)
-				ck_assert_msg(columns[d].keep < columns[out[k]].keep, "dropped %s before %s",
-					      columns[d].title, columns[out[k]].title);
+				ck_assert_msg(columns[d].keep < columns[out[k]].keep,
+				              "dropped %s before %s", columns[d].title,
+				              columns[out[k]].title);
 	}
 	/* And no more than needed: putting back the first dropped one would not fit. */
 	int best = -1;
@@ -1959,8 +1969,8 @@ START_TEST(format_num_cases)
 	char buf[32];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		format_num(cases[i].v, buf, sizeof(buf));
-		ck_assert_msg(strcmp(buf, cases[i].s) == 0, "%g: got '%s', want '%s'", cases[i].v, buf,
-			      cases[i].s);
+		ck_assert_msg(strcmp(buf, cases[i].s) == 0, "%g: got '%s', want '%s'", cases[i].v,
+		              buf, cases[i].s);
 	}
 	format_num(NAN, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "-");

@@ -50,10 +50,12 @@ END_TEST
 /* Eight levels of full/8 each; at or above full the top one, below 0 the bottom one. */
 START_TEST(levels)
 {
-	static const float v[] = { 0, 12.4f, 12.5f, 25, 37.5f, 50, 62.5f, 75, 87.5f, 99.9f, 100, 250, -5 };
+	static const float v[] = {0,  12.4f, 12.5f, 25,  37.5f, 50, 62.5f,
+	                          75, 87.5f, 99.9f, 100, 250,   -5};
 	char buf[64];
 	size_t n = sizeof(v) / sizeof(v[0]);
-	ck_assert_uint_eq(sparkline_render(v, (unsigned)n, (int)n, 100, false, buf, sizeof(buf)), n);
+	ck_assert_uint_eq(sparkline_render(v, (unsigned)n, (int)n, 100, false, buf, sizeof(buf)),
+	                  n);
 	ck_assert_str_eq(buf, "__.-=+*#@@@@_");
 	/* Another scale: full = 1 core of 200% samples. */
 	static const float w[] = { 100, 200 };
@@ -68,7 +70,8 @@ START_TEST(huge_values_clamp_to_top)
 	static const float v[] = { 1e12f, INFINITY };
 	char buf[16];
 	ck_assert_uint_eq(sparkline_render(v, 2, 2, 100, false, buf, sizeof(buf)), 2);
-	ck_assert_msg(strcmp(buf, "@@") == 0, "1e12 and inf of full 100 drawn as '%s', want '@@'", buf);
+	ck_assert_msg(strcmp(buf, "@@") == 0, "1e12 and inf of full 100 drawn as '%s', want '@@'",
+	              buf);
 }
 END_TEST
 
