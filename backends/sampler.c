@@ -207,7 +207,14 @@ static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 	uint64_t bits[SAMPLER_MAX_CPUS / 64];
 	int count = procfs_parse_cpulist(line, len, bits, SAMPLER_MAX_CPUS);
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	if (count <= 0 || count >= online)
+	if (count <= 0)
+		return;
+	/* "Anywhere" means every online CPU is in the set, not merely as many CPUs. */
+	bool every = online > 0 && online <= SAMPLER_MAX_CPUS;
+	for (long cpu = 0; every && cpu < online; cpu++)
+		if (!((bits[cpu / 64] >> (cpu % 64)) & 1))
+			every = false;
+	if (every)
 		return;
 	t->affinity = malloc(sizeof(bits));
 	if (!t->affinity)

@@ -18,8 +18,9 @@ size_t sparkline_render(const float *values, unsigned n, int width, double full,
 		const char *cell = " ";
 		char a[2] = " ";
 		if (k >= 0 && !isnan(values[k]) && full > 0) {
-			int lvl = (int)(values[k] / full * 8);
-			lvl = lvl < 0 ? 0 : lvl > 7 ? 7 : lvl;
+			/* Clamp as a double: a huge or infinite value must not overflow the conversion. */
+			double x = values[k] / full * 8;
+			int lvl = x < 0 ? 0 : x >= 7 ? 7 : (int)x;
 			if (utf8) {
 				cell = blocks[lvl];
 			} else {

@@ -35,7 +35,7 @@ END_TEST
 
 START_TEST(lookup_unbound_keys)
 {
-	static const int keys[] = { 'x', 'Q', 'p', 'm', 0, -1, 27, KEY_F(11), KEY_RESIZE, 0x7fffffff };
+	static const int keys[] = { 'x', 'Q', 'j', 'm', 0, -1, 27, KEY_F(11), KEY_RESIZE, 0x7fffffff };
 	ck_assert_int_eq(keymap_lookup(keys[_i]), ACT_NONE);
 }
 END_TEST
