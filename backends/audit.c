@@ -8,49 +8,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config/paths.h"
 #include "widgets/text.h"
 
 static int audit_fd = -1;
 static char audit_file[600];
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void make_dirs(char *dir)
-{
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	}
-	mkdir(dir, 0700);
-}
-
 int audit_open(const char *path)
 {
-	char dir[512];
-	if (path) {
-		snprintf(audit_file, sizeof(audit_file), "%s", path);
-	} else {
-		const char *state = getenv("XDG_STATE_HOME");
-		const char *home = getenv("HOME");
-		if (state && state[0] == '/')
-			snprintf(dir, sizeof(dir), "%s/guesttop", state);
-		else if (home && home[0] == '/')
-			snprintf(dir, sizeof(dir), "%s/.local/state/guesttop", home);
-		else
-			return -1;
-		make_dirs(dir);
-		snprintf(audit_file, sizeof(audit_file), "%s/audit.log", dir);
-	}
 	openlog("guesttop", LOG_PID, LOG_USER);
 	/* Append only, private, and never through a link someone planted in its place. */
-	audit_fd = open(audit_file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (path) {
+		snprintf(audit_file, sizeof(audit_file), "%s", path);
+		audit_fd = open(audit_file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	} else {
+		audit_fd = state_file_open("audit.log", audit_file, sizeof(audit_file));
+	}
 	if (audit_fd < 0) {
 		audit_file[0] = '\0';
 		return -1;

@@ -24,6 +24,7 @@
 #include "backends/procs.h"
 #include "backends/sampler.h"
 #include "config/keymap.h"
+#include "config/paths.h"
 #include "tui/actions.h"
 #include "tui/columns.h"
 #include "tui/console_priv.h"
@@ -99,29 +100,7 @@ static void install_signals(void)
  */
 static void redirect_stderr(void)
 {
-	char dir[512], path[600];
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	int fd = -1;
-	if (state && state[0] == '/')
-		snprintf(dir, sizeof(dir), "%s/guesttop", state);
-	else if (home && home[0] == '/')
-		snprintf(dir, sizeof(dir), "%s/.local/state/guesttop", home);
-	else
-		dir[0] = '\0';
-	if (dir[0]) {
-		/* Create the path one level at a time, private to the user. */
-		for (char *p = dir + 1; *p; p++) {
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(dir, 0700);
-				*p = '/';
-			}
-		}
-		mkdir(dir, 0700);
-		snprintf(path, sizeof(path), "%s/guesttop.log", dir);
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	}
+	int fd = state_file_open("guesttop.log", NULL, 0);
 	if (fd < 0)
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

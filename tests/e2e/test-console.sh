@@ -42,6 +42,8 @@ check "120x40: no sanitizer or libvirt text on the screen" bash -c '! grep -Eqi 
 
 e2e_keys h
 if e2e_wait_for '^Keys' 5; then ok "h shows the help"; else not_ok "h shows the help" "$(e2e_screen | head -5)"; fi
+# The columns follow the keys: a page down shows them.
+e2e_keys NPage
 check "help lists the columns" e2e_wait_for 'STEAL% +time its vCPUs' 2
 e2e_keys Escape
 check "a key returns from help to the table" e2e_wait_for '^NAME ' 5
