@@ -6,10 +6,10 @@ DESTDIR ?=
 BUILD ?= build
 VERSION := 0.1
 
-PKGS := ncursesw libvirt libproc2 libudev
+PKGS := ncursesw libvirt libproc2 libudev lxc
 # Debian 12 packages: to build, to run the lab and the tests.
-DEB_BUILD := build-essential pkg-config libncurses-dev libvirt-dev libproc2-dev libudev-dev check
-DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils tmux man-db groff-base procps
+DEB_BUILD := build-essential pkg-config libncurses-dev libvirt-dev libproc2-dev libudev-dev lxc-dev check
+DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils lxc busybox-static tmux man-db groff-base procps
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_LAB)
 
 CC ?= cc

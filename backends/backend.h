@@ -69,6 +69,7 @@ struct guest_ident {
 	char cgroup_v2[GUEST_CGROUP_MAX];	/* its cgroup in the unified hierarchy (v2 or hybrid), "" none */
 	int autostart;			/* 1, 0, or -1 unknown */
 	int persistent;			/* 1 defined, 0 transient, -1 unknown */
+	bool container;			/* its figures are its cgroup's, summed over all its tasks */
 	uint64_t stats_t_ns;		/* CLOCK_MONOTONIC when the disk counters were read, 0 none */
 	unsigned n_disks;
 	struct guest_disk *disks;	/* (owned) */
@@ -156,6 +157,7 @@ struct backend {
 	bool connected;
 	bool readonly;			/* connect read-only; refuse every action */
 	bool was_connected;		/* has been connected once: a failure now is a lost connection */
+	bool optional;			/* found by autodetection: if absent, skipped with a note, not fatal */
 	/* Called (from libvirt's event thread) when a guest changed: ask for a new listing. */
 	void (*on_change)(void *opaque);
 	void *on_change_opaque;
@@ -165,6 +167,7 @@ struct backend {
 };
 
 extern const struct backend_ops libvirt_backend_ops;
+extern const struct backend_ops lxc_backend_ops;
 
 int backend_init(struct backend *be, const struct backend_ops *ops, const char *uri,
 		 const struct host_paths *paths);

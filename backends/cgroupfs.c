@@ -793,3 +793,74 @@ void host_psi_read(const char *proc_root, struct host_psi *out)
 	out->have_io = read_host_psi(root, "io", &out->io_some_us);
 	out->have_mem = read_host_psi(root, "memory", &out->mem_some_us);
 }
+
+/* Append the pids listed in one cgroup directory's file, then recurse into its children. */
+static void list_dir(int dirfd, const char *file, pid_t *out, size_t max, size_t *n, int depth)
+{
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		/* Task lists can be long: read them in chunks, a line at a time. */
+		FILE *f = fdopen(fd, "r");
+		if (f) {
+			char line[32];
+			while (*n < max && fgets(line, sizeof(line), f)) {
+				char *end;
+				long v = strtol(line, &end, 10);
+				if (end != line && v > 0 && v <= 0x3fffffff)
+					out[(*n)++] = (pid_t)v;
+			}
+			fclose(f);
+		} else {
+			close(fd);
+		}
+	}
+	if (depth >= 8 || *n >= max)
+		return;
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) && *n < max) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		int child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (child < 0)
+			continue;
+		list_dir(child, file, out, max, n, depth + 1);
+		close(child);
+	}
+	closedir(d);
+}
+
+int cgroup_list_members(const struct cgroup_fs *fs, const char *v1_path, const char *v2_path,
+			bool threads, pid_t *out, size_t max)
+{
+	if (!fs)
+		return -1;
+	const char *v1 = v1_path && v1_path[0] ? relative_path(v1_path) : NULL;
+	const char *v2 = v2_path && v2_path[0] ? relative_path(v2_path) : NULL;
+	int mount = -1;
+	const char *rel = NULL, *file = NULL;
+	if (v1 && fs->v1_fd[V1_CPU] >= 0) {
+		mount = fs->v1_fd[V1_CPU];
+		rel = v1;
+		file = threads ? "tasks" : "cgroup.procs";
+	} else if (v2 && fs->v2_fd >= 0) {
+		mount = fs->v2_fd;
+		rel = v2;
+		file = threads ? "cgroup.threads" : "cgroup.procs";
+	}
+	if (mount < 0 || !rel || !rel[0])
+		return -1;
+	int dirfd = openat(mount, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -1;
+	size_t n = 0;
+	list_dir(dirfd, file, out, max, &n, 0);
+	close(dirfd);
+	return (int)n;
+}

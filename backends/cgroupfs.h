@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* How the host mounts cgroups, found below <sys_root>/fs/cgroup. */
 enum cgroup_layout {
@@ -88,6 +89,15 @@ int cgroup_parse_pressure(const char *buf, size_t len, uint64_t *some_total_us);
 int cgroup_parse_u64(const char *buf, size_t len, uint64_t *out);
 /* v1 memory.stat: the value of one key ("swap", "total_swap"). */
 int cgroup_parse_memory_stat(const char *buf, size_t len, const char *key, uint64_t *out);
+
+/*
+ * The tasks (threads when `threads`, else processes) of a cgroup and of every
+ * cgroup below it: from the v1 cpu hierarchy when v1_path is given, else from
+ * the unified one. Read at scan time, not every refresh. Returns how many pids
+ * were written (at most max), or -1 when the cgroup cannot be read.
+ */
+int cgroup_list_members(const struct cgroup_fs *fs, const char *v1_path, const char *v2_path,
+			bool threads, pid_t *out, size_t max);
 
 /* Host-wide pressure from <proc_root>/pressure/{cpu,io,memory}: "some" totals in µs. */
 struct host_psi {

@@ -15,6 +15,8 @@
 
 /* Threads come and go (qemu's worker pool): the list is read again every few refreshes. */
 #define THREAD_RESCAN_EVERY 5
+/* A container's tasks watched at most (a refresh reads two files per task). */
+#define CONTAINER_MAX_TASKS 4096
 
 static const char *const nic_files[8] = {
 	"rx_bytes", "tx_bytes", "rx_packets", "tx_packets",
@@ -100,7 +102,9 @@ void sampler_diff(const struct guest_counters *prev, const struct guest_counters
 	if (prev->have_vcpu_cpu && cur->have_vcpu_cpu && prev->n_steal_threads == cur->n_steal_threads)
 		out->vcpu_pct = pct(cur->vcpu_cpu_ns, prev->vcpu_cpu_ns, dt_ns);
 	/* The same set of vCPU threads on both sides, or the sum is not comparable. */
-	if (prev->have_steal && cur->have_steal && prev->n_steal_threads == cur->n_steal_threads)
+	if (cur->container)
+		out->steal_pct = cur->task_steal_pct;
+	else if (prev->have_steal && cur->have_steal && prev->n_steal_threads == cur->n_steal_threads)
 		out->steal_pct = pct(cur->run_delay_ns, prev->run_delay_ns, dt_ns);
 	if (prev->have_io && cur->have_io) {
 		out->read_bps = per_s(cur->read_bytes, prev->read_bytes, dt_s);
@@ -142,7 +146,7 @@ static void close_fd(int *fd)
 void guest_probe_init(struct guest_probe *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->dir_fd = p->stat_fd = p->io_fd = p->status_fd = -1;
+	p->dir_fd = p->stat_fd = p->io_fd = p->status_fd = p->proc_fd = -1;
 	cgroup_probe_init(&p->cg);
 	for (unsigned i = 0; i < SAMPLER_MAX_NICS; i++)
 		for (unsigned j = 0; j < 8; j++)
@@ -167,6 +171,9 @@ void guest_probe_close(struct guest_probe *p)
 		thread_close(&p->threads[i]);
 	free(p->threads);
 	free(p->vcpu_tids);
+	for (unsigned i = 0; i < p->n_procs; i++)
+		close_fd(&p->proc_io_fds[i]);
+	free(p->proc_io_fds);
 	cgroup_probe_close(&p->cg);
 	for (unsigned i = 0; i < p->n_nics; i++)
 		for (unsigned j = 0; j < 8; j++)
@@ -194,8 +201,8 @@ static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 {
 	char rel[64], buf[4096];
 	t->all_cpus = true;
-	snprintf(rel, sizeof(rel), "task/%d/status", (int)t->tid);
-	ssize_t n = procfs_read_at(p->dir_fd, rel, buf, sizeof(buf));
+	snprintf(rel, sizeof(rel), p->container ? "%d/status" : "task/%d/status", (int)t->tid);
+	ssize_t n = procfs_read_at(p->container ? p->proc_fd : p->dir_fd, rel, buf, sizeof(buf));
 	if (n <= 0)
 		return;
 	const char *line = strstr(buf, "Cpus_allowed_list:");
@@ -232,13 +239,15 @@ static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 	t->last_cpu = -1;
 	t->cpu_pct = t->steal_pct = NAN;
 	t->vcpu = vcpu_index(p, tid);
-	snprintf(rel, sizeof(rel), "task/%d/stat", (int)tid);
-	t->stat_fd = openat(p->dir_fd, rel, O_RDONLY | O_CLOEXEC);
+	/* A container's tasks belong to many processes: /proc/TID reaches any of them. */
+	int base = p->container ? p->proc_fd : p->dir_fd;
+	snprintf(rel, sizeof(rel), p->container ? "%d/stat" : "task/%d/stat", (int)tid);
+	t->stat_fd = openat(base, rel, O_RDONLY | O_CLOEXEC);
 	if (t->stat_fd < 0)
 		return -1;
-	if (t->vcpu >= 0) {
-		snprintf(rel, sizeof(rel), "task/%d/schedstat", (int)tid);
-		t->sched_fd = openat(p->dir_fd, rel, O_RDONLY | O_CLOEXEC);
+	if (t->vcpu >= 0 || p->container) {
+		snprintf(rel, sizeof(rel), p->container ? "%d/schedstat" : "task/%d/schedstat", (int)tid);
+		t->sched_fd = openat(base, rel, O_RDONLY | O_CLOEXEC);
 	}
 	thread_read_affinity(p, t);
 	t->seen = true;
@@ -246,23 +255,63 @@ static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 }
 
 /* Bring the thread list up to date with /proc/PID/task: mark, add, sweep. */
-static void scan_threads(struct guest_probe *p)
+/* A container's processes, each with its io file: their I/O summed is the container's. */
+static void scan_container_procs(struct guest_probe *p)
 {
+	pid_t pids[CONTAINER_MAX_TASKS];
+	int n = cgroup_list_members(p->cgfs, p->cg_v1, p->cg_v2, false, pids, CONTAINER_MAX_TASKS);
+	for (unsigned i = 0; i < p->n_procs; i++)
+		close_fd(&p->proc_io_fds[i]);
+	p->n_procs = 0;
+	if (n <= 0)
+		return;
+	int *fds = realloc(p->proc_io_fds, (size_t)n * sizeof(int));
+	if (!fds)
+		return;
+	p->proc_io_fds = fds;
+	for (int i = 0; i < n; i++) {
+		char rel[32];
+		snprintf(rel, sizeof(rel), "%d/io", (int)pids[i]);
+		int fd = openat(p->proc_fd, rel, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			fds[p->n_procs++] = fd;
+	}
+}
+
+/* The thread ids to watch: the process's own, or every task of a container's cgroup. */
+static int list_tids(struct guest_probe *p, pid_t *out, size_t max)
+{
+	if (p->container)
+		return cgroup_list_members(p->cgfs, p->cg_v1, p->cg_v2, true, out, max);
 	int tfd = openat(p->dir_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0)
-		return;
+		return -1;
 	DIR *d = fdopendir(tfd);
 	if (!d) {
 		close(tfd);
-		return;
+		return -1;
 	}
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < max)
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			out[n++] = (pid_t)atoi(de->d_name);
+	closedir(d);
+	return (int)n;
+}
+
+static void scan_threads(struct guest_probe *p)
+{
+	static pid_t tids[CONTAINER_MAX_TASKS];
+	int nt = list_tids(p, tids, CONTAINER_MAX_TASKS);
+	if (nt < 0)
+		return;
+	if (p->container)
+		scan_container_procs(p);
 	for (unsigned i = 0; i < p->n_threads; i++)
 		p->threads[i].seen = false;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		pid_t tid = (pid_t)atoi(de->d_name);
+	for (int k = 0; k < nt; k++) {
+		pid_t tid = tids[k];
 		bool known = false;
 		for (unsigned i = 0; i < p->n_threads; i++) {
 			if (p->threads[i].tid == tid && p->threads[i].stat_fd >= 0) {
@@ -285,7 +334,6 @@ static void scan_threads(struct guest_probe *p)
 		else
 			thread_close(&p->threads[p->n_threads]);
 	}
-	closedir(d);
 	for (unsigned i = 0; i < p->n_threads;) {
 		if (!p->threads[i].seen) {
 			thread_close(&p->threads[i]);
@@ -340,7 +388,11 @@ int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_iden
 		memcpy(p->vcpu_tids, g->vcpu_tids, g->n_vcpu_tids * sizeof(pid_t));
 		p->n_vcpu = g->n_vcpu_tids;
 	}
-	scan_threads(p);
+	p->container = g->container;
+	p->proc_fd = proc_fd;
+	/* A container's tasks come from its cgroup, known once attached. */
+	if (!p->container)
+		scan_threads(p);
 	return 0;
 }
 
@@ -348,9 +400,14 @@ void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int
 			const struct guest_ident *g)
 {
 	cgroup_probe_close(&p->cg);
-	if (cgfs && (g->cgroup[0] || g->cgroup_v2[0]))
-		cgroup_probe_open(&p->cg, cgfs, g->cgroup_mode == CGROUP_V1 ? g->cgroup : "",
-				  g->cgroup_v2[0] ? g->cgroup_v2 : (g->cgroup_mode == CGROUP_V2 ? g->cgroup : ""));
+	snprintf(p->cg_v1, sizeof(p->cg_v1), "%s", g->cgroup_mode == CGROUP_V1 ? g->cgroup : "");
+	snprintf(p->cg_v2, sizeof(p->cg_v2), "%s",
+		 g->cgroup_v2[0] ? g->cgroup_v2 : (g->cgroup_mode == CGROUP_V2 ? g->cgroup : ""));
+	p->cgfs = cgfs;
+	if (cgfs && (p->cg_v1[0] || p->cg_v2[0]))
+		cgroup_probe_open(&p->cg, cgfs, p->cg_v1, p->cg_v2);
+	if (p->container && p->dir_fd >= 0)
+		scan_threads(p);
 	for (unsigned i = 0; i < p->n_nics; i++)
 		for (unsigned j = 0; j < 8; j++)
 			close_fd(&p->nic_fds[i][j]);
@@ -424,6 +481,10 @@ static void read_threads(struct guest_probe *p, uint64_t now, struct guest_count
 				vcpu_ok = false;
 			}
 		}
+		if (p->container && have_delay && t->have_prev && now > t->prev_t_ns) {
+			double ts = pct(delay_ns, t->prev_delay_ns, (double)(now - t->prev_t_ns));
+			out->task_steal_pct = isnan(out->task_steal_pct) ? ts : out->task_steal_pct + ts;
+		}
 		if (t->have_prev && now > t->prev_t_ns) {
 			double dt = (double)(now - t->prev_t_ns);
 			t->interval_ns = now - t->prev_t_ns;
@@ -485,8 +546,28 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	}
 	if (++p->reads_since_scan >= THREAD_RESCAN_EVERY)
 		scan_threads(p);
+	out->container = p->container;
+	out->task_steal_pct = NAN;
 	read_threads(p, out->t_ns, out);
 	cgroup_probe_read(&p->cg, &out->cg);
+	if (p->container) {
+		/* The cgroup counts every task, those that came and went included. */
+		out->have_cpu = out->cg.have_usage;
+		out->cpu_ns = out->cg.usage_ns;
+		if (out->cg.have_mem) {
+			out->rss_bytes = out->cg.mem_bytes;
+		}
+		out->have_io = p->n_procs > 0;
+		out->read_bytes = out->write_bytes = 0;
+		for (unsigned i = 0; i < p->n_procs; i++) {
+			struct proc_io io;
+			ssize_t m = procfs_pread(p->proc_io_fds[i], buf, sizeof(buf));
+			if (m > 0 && procfs_parse_io(buf, (size_t)m, &io) == 0) {
+				out->read_bytes += io.read_bytes;
+				out->write_bytes += io.write_bytes;
+			}
+		}
+	}
 	out->n_nics = p->n_nics;
 	for (unsigned i = 0; i < p->n_nics; i++) {
 		struct nic_counters *c = &out->nics[i];

@@ -28,6 +28,8 @@ struct guest_counters {
 	uint64_t cpu_ns;		/* utime + stime of all threads */
 	bool have_vcpu_cpu;
 	uint64_t vcpu_cpu_ns;		/* CPU time of the vCPU threads alone */
+	bool container;			/* CPU from the cgroup, steal and I/O summed over every task */
+	double task_steal_pct;		/* containers: steal summed over the tasks' own intervals, NAN unknown */
 	bool have_steal;
 	uint64_t run_delay_ns;		/* summed over the vCPU threads */
 	unsigned n_steal_threads;	/* how many vCPU threads were read */
@@ -102,6 +104,13 @@ struct guest_probe {
 	unsigned n_threads;
 	struct thread_probe *threads;	/* (owned) */
 	unsigned reads_since_scan;
+	/* Containers: every task of the cgroup is a thread here, every process an io file. */
+	bool container;
+	int proc_fd;			/* (borrowed) the proc root, for tasks of other processes */
+	const struct cgroup_fs *cgfs;	/* (borrowed) */
+	char cg_v1[GUEST_CGROUP_MAX], cg_v2[GUEST_CGROUP_MAX];
+	unsigned n_procs;
+	int *proc_io_fds;		/* (owned) */
 	struct cgroup_probe cg;
 	unsigned n_nics;
 	char nic_names[SAMPLER_MAX_NICS][32];

@@ -90,6 +90,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
 	o->shutdown_timeout_s = 60;
+	o->want_libvirt = o->want_lxc = true;
 	o->proc_root = "/proc";
 	o->sys_root = "/sys";
 	o->run_root = "/run";
@@ -113,6 +114,27 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		case 'b':
 			o->batch = true;
 			break;
+		case 0x105: {
+			char list[128];
+			snprintf(list, sizeof(list), "%s", optarg);
+			o->want_libvirt = o->want_lxc = false;
+			o->backends_given = true;
+			for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				if (strcmp(t, "libvirt") == 0)
+					o->want_libvirt = true;
+				else if (strcmp(t, "lxc") == 0)
+					o->want_lxc = true;
+				else {
+					snprintf(err, errlen, "unknown backend '%.32s' (libvirt, lxc)", t);
+					return -1;
+				}
+			}
+			if (!o->want_libvirt && !o->want_lxc) {
+				snprintf(err, errlen, "--backends needs at least one of libvirt, lxc");
+				return -1;
+			}
+			break;
+		}
 		case 'n':
 			if (parse_long(optarg, 1, 1000000000L, &o->iterations) < 0) {
 				snprintf(err, errlen, "invalid iteration count '%.64s' (a whole number >= 1)", optarg);
@@ -204,8 +226,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		snprintf(err, errlen, "unexpected argument '%.64s'", argv[optind]);
 		return -1;
 	}
+	o->uris_given = o->n_uris > 0;
 	if (o->n_uris == 0) {
 		const char *env = getenv("LIBVIRT_DEFAULT_URI");
+		o->uris_given = env && env[0];
 		o->uris[o->n_uris++] = env && env[0] ? env : "qemu:///system";
 	}
 	return 0;

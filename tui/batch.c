@@ -227,13 +227,24 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	bool warned_io = false;
 	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {
 		guest_list_clear(&list);
-		int failed = collector_once(bes, n, &list, errs);
+		collector_once(bes, n, &list, errs);
+		size_t required_failed = 0, working = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (errs[i][0])
+			if (!errs[i][0]) {
+				working++;
+				continue;
+			}
+			/* A backend guessed at and absent is said once, at the start. */
+			if (bes[i].optional && !bes[i].was_connected) {
+				if (it == 1)
+					fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, errs[i]);
+			} else {
 				fprintf(stderr, "guesttop: %s\n", errs[i]);
+				required_failed++;
+			}
 		}
-		/* Nothing to show at all at the start: a script must see the failure. */
-		if (it == 1 && failed)
+		/* What was asked for cannot be shown at the start: a script must see the failure. */
+		if (it == 1 && (required_failed || !working))
 			goto cleanup;
 		if (model_update(&m, &list) < 0) {
 			fprintf(stderr, "guesttop: out of memory\n");

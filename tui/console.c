@@ -253,7 +253,7 @@ static int draw_header(struct console *c, int width, int max_rows)
 		return 0;
 
 	/* Cores on the left (in columns when there are many), figures on the right. */
-	int text_rows = 5;
+	int text_rows = 6;
 	int left_w = width / 2;
 	int core_cols = 1;
 	while (ncpu > (unsigned)(core_cols * max_rows) && core_cols < 8)
@@ -291,7 +291,21 @@ static int draw_header(struct console *c, int width, int max_rows)
 	struct {
 		const char *label;
 		char value[160];
-	} info[3] = { { "Load average: ", "" }, { "Pressure: ", "" }, { "Guests: ", "" } };
+	} info[4] = { { "Load average: ", "" }, { "Pressure: ", "" }, { "Guests: ", "" }, { "Backends: ", "" } };
+	/* Which backends are in use, and which are not available and why (the status line says more). */
+	size_t bo = 0;
+	bool any_down = false;
+	for (size_t i = 0; i < c->n_bes && bo + 2 < sizeof(info[3].value); i++) {
+		const struct backend *be = &c->bes[i];
+		bool lib = strcmp(be->ops->name, "libvirt") == 0;
+		int w = snprintf(info[3].value + bo, sizeof(info[3].value) - bo, "%s%s%s%s%s", i ? ", " : "",
+				 be->ops->name, lib ? " " : "", lib ? be->uri : "",
+				 be->connected ? (be->readonly ? " (read-only)" : "") : " not available");
+		if (w < 0)
+			break;
+		bo += (size_t)w < sizeof(info[3].value) - bo ? (size_t)w : sizeof(info[3].value) - bo - 1;
+		any_down |= !be->connected;
+	}
 	snprintf(info[0].value, sizeof(info[0].value), "%.2f %.2f %.2f", hs->load[0], hs->load[1], hs->load[2]);
 	char p0[16], p1[16], p2[16];
 	format_pct(console_host_psi(c, 0), p0, sizeof(p0));
@@ -305,11 +319,11 @@ static int draw_header(struct console *c, int width, int max_rows)
 			 mc.running, mc.paused, mc.shutoff, mc.victims);
 	else
 		snprintf(info[2].value, sizeof(info[2].value), "connecting...");
-	for (int i = 0; i < 3 && i + 2 < rows; i++) {
+	for (int i = 0; i < 4 && i + 2 < rows; i++) {
 		int ll = (int)strlen(info[i].label);
 		attrset(widgets_attr(CR_LABEL));
 		mvaddnstr(i + 2, rx, info[i].label, rw);
-		attrset(i == 2 && mc.victims ? widgets_attr(CR_ERROR) : A_BOLD);
+		attrset((i == 2 && mc.victims) || (i == 3 && any_down && c->have_listing) ? widgets_attr(CR_ERROR) : A_BOLD);
 		if (rw > ll)
 			mvaddnstr(i + 2, rx + ll, info[i].value, rw - ll);
 	}
@@ -1237,6 +1251,8 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	unsigned first_ms = interval_ms < FIRST_RATE_MS ? interval_ms : FIRST_RATE_MS;
 
 	c.o = o;
+	c.bes = bes;
+	c.n_bes = n;
 	c.sort = (enum column)o->sort_column;
 	c.invert = o->sort_invert;
 	c.table_height = 1;

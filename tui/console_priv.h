@@ -50,6 +50,8 @@ enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND, FILTE
 
 struct console {
 	const struct options *o;	/* (borrowed) */
+	struct backend *bes;		/* (borrowed) */
+	size_t n_bes;
 	struct collector *col;		/* (owned) */
 	struct model m;
 	struct host *host;		/* (owned) */

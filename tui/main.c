@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "backends/libvirt.h"
+#include "backends/lxc.h"
 #include "config/options.h"
 #include "tui/batch.h"
 #include "tui/console.h"
@@ -19,7 +20,7 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	char err[256];
-	struct backend bes[OPT_MAX_URIS];
+	struct backend bes[OPT_MAX_URIS + 1];
 	struct host_paths paths;
 	int ret = 1;
 
@@ -40,24 +41,39 @@ int main(int argc, char **argv)
 	/* Before any libvirt call: errors are collected and shown, never printed. */
 	libvirt_quiet_errors();
 	paths = (struct host_paths){ o.proc_root, o.run_root };
-	for (int i = 0; i < o.n_uris; i++) {
-		if (backend_init(&bes[i], &libvirt_backend_ops, o.uris[i], &paths) < 0) {
-			fprintf(stderr, "guesttop: URI too long: %.64s...\n", o.uris[i]);
-			return 2;
+	size_t n = 0;
+	/*
+	 * Every backend present is used: libvirt at the given (or default) URIs,
+	 * and LXC when liblxc has a containers directory. A guessed one that is
+	 * absent is skipped with a note; a requested one must work.
+	 */
+	if (o.want_libvirt) {
+		for (int i = 0; i < o.n_uris; i++, n++) {
+			if (backend_init(&bes[n], &libvirt_backend_ops, o.uris[i], &paths) < 0) {
+				fprintf(stderr, "guesttop: URI too long: %.64s...\n", o.uris[i]);
+				return 2;
+			}
+			bes[n].readonly = o.readonly;
+			bes[n].optional = !o.uris_given && !o.backends_given;
 		}
-		bes[i].readonly = o.readonly;
+	}
+	if (o.want_lxc && (o.backends_given || access(lxc_default_path(), F_OK) == 0)) {
+		backend_init(&bes[n], &lxc_backend_ops, "lxc", &paths);
+		bes[n].readonly = o.readonly;
+		bes[n].optional = !o.backends_given;
+		n++;
 	}
 	/* The console follows libvirt's events and keepalive; batch mode needs neither. */
 	if (!o.batch && backend_events_start() < 0)
 		fprintf(stderr, "guesttop: no libvirt event loop: state changes show at the next refresh\n");
 	if (o.batch)
-		ret = batch_run(&o, bes, (size_t)o.n_uris, stdout);
+		ret = batch_run(&o, bes, n, stdout);
 	else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "guesttop: the console needs a terminal; use -b for batch mode\n");
 		ret = 1;
 	} else
-		ret = console_run(&o, bes, (size_t)o.n_uris);
-	for (int i = 0; i < o.n_uris; i++)
+		ret = console_run(&o, bes, n);
+	for (size_t i = 0; i < n; i++)
 		backend_close(&bes[i]);
 	return ret;
 }
