@@ -797,6 +797,30 @@ static int delete_disks(virConnectPtr conn, const char *xml, char *info, size_t 
 	return kept ? -1 : 0;
 }
 
+/*
+ * Undefine with everything that hangs off the definition (managed save,
+ * snapshot and checkpoint metadata, NVRAM); drivers that know fewer flags
+ * (test, xen, openvz) are asked again with fewer.
+ */
+static int undefine(virDomainPtr dom)
+{
+	static const unsigned int tries[] = {
+		VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+			VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM,
+		VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+		VIR_DOMAIN_UNDEFINE_MANAGED_SAVE,
+	};
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		if (virDomainUndefineFlags(dom, tries[i]) == 0)
+			return 0;
+		virErrorPtr e = virGetLastError();
+		if (!e || (e->code != VIR_ERR_INVALID_ARG && e->code != VIR_ERR_NO_SUPPORT))
+			return -1;
+		virResetLastError();
+	}
+	return virDomainUndefine(dom);
+}
+
 static int lv_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
 		     size_t infolen, char *err, size_t errlen)
 {
@@ -832,19 +856,12 @@ static int lv_action(struct backend *be, const char *uuid, enum guest_action act
 	case GA_AUTOSTART_OFF: rc = virDomainSetAutostart(dom, 0); break;
 	case GA_DELETE:
 		/* The definition and its saved state go; disk images stay. */
-		rc = virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-						      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-						      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
-						      VIR_DOMAIN_UNDEFINE_NVRAM);
+		rc = undefine(dom);
 		break;
 	case GA_DELETE_WITH_DISKS: {
 		/* The disk list must be read before the definition goes. */
 		char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-		rc = xml ? virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-							   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-							   VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
-							   VIR_DOMAIN_UNDEFINE_NVRAM)
-			 : -1;
+		rc = xml ? undefine(dom) : -1;
 		if (rc == 0 && delete_disks(conn, xml, info, infolen) < 0) {
 			snprintf(err, errlen, "%s: undefined; %s", be->uri, info);
 			free(xml);
