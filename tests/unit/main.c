@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, devname_suite());
 	srunner_add_suite(sr, diagnosis_suite());
 	srunner_add_suite(sr, sparkline_suite());
+	srunner_add_suite(sr, testdriver_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -19,6 +19,7 @@ Suite *cgroupfs_suite(void);
 Suite *devname_suite(void);
 Suite *diagnosis_suite(void);
 Suite *sparkline_suite(void);
+Suite *testdriver_suite(void);
 
 /* The fixture root: $GUESTTOP_FIXTURES, else tests/fixtures (tests run from the repo root). */
 const char *fixture_root(void);
