@@ -146,6 +146,7 @@ struct backend_ops {
 /* Where the host's state lives; tests point these at fixture trees. */
 struct host_paths {
 	const char *proc_root;		/* "/proc" */
+	const char *sys_root;		/* "/sys" */
 	const char *run_root;		/* "/run" */
 };
 
@@ -168,6 +169,7 @@ struct backend {
 
 extern const struct backend_ops libvirt_backend_ops;
 extern const struct backend_ops lxc_backend_ops;
+extern const struct backend_ops cgroup_backend_ops;
 
 int backend_init(struct backend *be, const struct backend_ops *ops, const char *uri,
 		 const struct host_paths *paths);

@@ -864,3 +864,53 @@ int cgroup_list_members(const struct cgroup_fs *fs, const char *v1_path, const c
 	close(dirfd);
 	return (int)n;
 }
+
+static int walk_dir(int dirfd, char *path, size_t len, size_t cap, int depth, int max_depth,
+		    int (*cb)(const char *, void *), void *opaque)
+{
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	int stop = 0;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	struct dirent *de;
+	while (!stop && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(de->d_name);
+		if (len + 1 + nl >= cap)
+			continue;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, nl + 1);
+		stop = cb(path, opaque);
+		if (!stop && depth + 1 < max_depth) {
+			int child = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (child >= 0) {
+				stop = walk_dir(child, path, len + 1 + nl, cap, depth + 1, max_depth, cb, opaque);
+				close(child);
+			}
+		}
+		path[len] = '\0';
+	}
+	closedir(d);
+	return stop;
+}
+
+void cgroup_walk(const struct cgroup_fs *fs, int max_depth,
+		 int (*cb)(const char *path, void *opaque), void *opaque)
+{
+	if (!fs)
+		return;
+	int mount = fs->v1_fd[V1_CPU] >= 0 ? fs->v1_fd[V1_CPU] : fs->v2_fd;
+	if (mount < 0)
+		return;
+	int root = openat(mount, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return;
+	char path[PATH_MAX] = "";
+	walk_dir(root, path, 0, sizeof(path), 0, max_depth, cb, opaque);
+	close(root);
+}

@@ -99,6 +99,14 @@ int cgroup_parse_memory_stat(const char *buf, size_t len, const char *key, uint6
 int cgroup_list_members(const struct cgroup_fs *fs, const char *v1_path, const char *v2_path,
 			bool threads, pid_t *out, size_t max);
 
+/*
+ * Call cb with the path ("/system.slice/docker-1234.scope") of every cgroup
+ * down to max_depth levels, in the hierarchy that says which tasks belong
+ * where (v1 cpu, or the unified one). cb returns nonzero to stop.
+ */
+void cgroup_walk(const struct cgroup_fs *fs, int max_depth,
+		 int (*cb)(const char *path, void *opaque), void *opaque);
+
 /* Host-wide pressure from <proc_root>/pressure/{cpu,io,memory}: "some" totals in µs. */
 struct host_psi {
 	bool have_cpu, have_io, have_mem;

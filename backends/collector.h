@@ -7,7 +7,7 @@
 
 #include "backends/backend.h"
 
-#define COLLECTOR_MAX_BACKENDS 8
+#define COLLECTOR_MAX_BACKENDS 16
 
 struct collector;
 

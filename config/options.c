@@ -90,7 +90,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
 	o->shutdown_timeout_s = 60;
-	o->want_libvirt = o->want_lxc = true;
+	o->want_libvirt = o->want_lxc = o->want_cgroup = true;
 	o->proc_root = "/proc";
 	o->sys_root = "/sys";
 	o->run_root = "/run";
@@ -117,20 +117,22 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		case 0x105: {
 			char list[128];
 			snprintf(list, sizeof(list), "%s", optarg);
-			o->want_libvirt = o->want_lxc = false;
+			o->want_libvirt = o->want_lxc = o->want_cgroup = false;
 			o->backends_given = true;
 			for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 				if (strcmp(t, "libvirt") == 0)
 					o->want_libvirt = true;
 				else if (strcmp(t, "lxc") == 0)
 					o->want_lxc = true;
+				else if (strcmp(t, "cgroup") == 0)
+					o->want_cgroup = true;
 				else {
-					snprintf(err, errlen, "unknown backend '%.32s' (libvirt, lxc)", t);
+					snprintf(err, errlen, "unknown backend '%.32s' (libvirt, lxc, cgroup)", t);
 					return -1;
 				}
 			}
-			if (!o->want_libvirt && !o->want_lxc) {
-				snprintf(err, errlen, "--backends needs at least one of libvirt, lxc");
+			if (!o->want_libvirt && !o->want_lxc && !o->want_cgroup) {
+				snprintf(err, errlen, "--backends needs at least one of libvirt, lxc, cgroup");
 				return -1;
 			}
 			break;

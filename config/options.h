@@ -13,7 +13,7 @@ struct options {
 	const char *uris[OPT_MAX_URIS];	/* (borrowed from argv or environ) */
 	int n_uris;
 	bool uris_given;		/* -c or LIBVIRT_DEFAULT_URI: not a guess */
-	bool want_libvirt, want_lxc;
+	bool want_libvirt, want_lxc, want_cgroup;
 	bool backends_given;		/* --backends: each listed backend must work */
 	bool batch;
 	long iterations;		/* 0 = until interrupted */
@@ -33,7 +33,7 @@ struct options {
 /* X(long name, short, has_arg, ARGNAME, help) */
 #define GT_OPTIONS(X) \
 	X("connect", 'c', 1, "URI", "watch the guests of this libvirt URI; repeatable (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)") \
-	X("backends", 0x105, 1, "LIST", "use only these backends: libvirt, lxc, comma-separated (default: every one present)") \
+	X("backends", 0x105, 1, "LIST", "use only these backends: libvirt, lxc, cgroup, comma-separated (default: every one present)") \
 	X("batch", 'b', 0, NULL, "batch mode: print the table to standard output, no terminal needed") \
 	X("iterations", 'n', 1, "N", "batch mode: stop after N refreshes (default: until interrupted)") \
 	X("delay", 'd', 1, "SECONDS", "refresh interval, 0.1 to 3600 (default 2)") \

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	char err[256];
-	struct backend bes[OPT_MAX_URIS + 1];
+	struct backend bes[OPT_MAX_URIS + 2];
 	struct host_paths paths;
 	int ret = 1;
 
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	}
 	/* Before any libvirt call: errors are collected and shown, never printed. */
 	libvirt_quiet_errors();
-	paths = (struct host_paths){ o.proc_root, o.run_root };
+	paths = (struct host_paths){ .proc_root = o.proc_root, .sys_root = o.sys_root, .run_root = o.run_root };
 	size_t n = 0;
 	/*
 	 * Every backend present is used: libvirt at the given (or default) URIs,
@@ -60,6 +60,12 @@ int main(int argc, char **argv)
 	if (o.want_lxc && (o.backends_given || access(lxc_default_path(), F_OK) == 0)) {
 		backend_init(&bes[n], &lxc_backend_ops, "lxc", &paths);
 		bes[n].readonly = o.readonly;
+		bes[n].optional = !o.backends_given;
+		n++;
+	}
+	if (o.want_cgroup) {
+		/* Read-only: containers that no backend above manages, found by their cgroup. */
+		backend_init(&bes[n], &cgroup_backend_ops, "cgroup", &paths);
 		bes[n].optional = !o.backends_given;
 		n++;
 	}

@@ -31,6 +31,9 @@ int main(void)
 	srunner_add_suite(sr, diagnosis_suite());
 	srunner_add_suite(sr, sparkline_suite());
 	srunner_add_suite(sr, testdriver_suite());
+	srunner_add_suite(sr, cgroupscan_suite());
+	srunner_add_suite(sr, openvz_suite());
+	srunner_add_suite(sr, xen_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

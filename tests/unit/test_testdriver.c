@@ -6,7 +6,7 @@
 #include "backends/libvirt.h"
 #include "unit.h"
 
-static struct host_paths paths = { "/proc", "/run" };
+static struct host_paths paths = { .proc_root = "/proc", .sys_root = "/sys", .run_root = "/run" };
 
 static void open_test(struct backend *be)
 {

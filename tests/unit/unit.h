@@ -20,6 +20,9 @@ Suite *devname_suite(void);
 Suite *diagnosis_suite(void);
 Suite *sparkline_suite(void);
 Suite *testdriver_suite(void);
+Suite *cgroupscan_suite(void);
+Suite *openvz_suite(void);
+Suite *xen_suite(void);
 
 /* The fixture root: $GUESTTOP_FIXTURES, else tests/fixtures (tests run from the repo root). */
 const char *fixture_root(void);
