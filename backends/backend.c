@@ -56,6 +56,7 @@ struct guest_ident *guest_list_add(struct guest_list *l)
 	g->mem_max_bytes = GT_UNKNOWN;
 	g->autostart = -1;
 	g->persistent = -1;
+	g->hv_cpu_ns = GT_UNKNOWN;
 	return g;
 }
 

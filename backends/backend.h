@@ -71,6 +71,7 @@ struct guest_ident {
 	int persistent;			/* 1 defined, 0 transient, -1 unknown */
 	bool container;			/* its figures are its cgroup's, summed over all its tasks */
 	uint64_t stats_t_ns;		/* CLOCK_MONOTONIC when the disk counters were read, 0 none */
+	uint64_t hv_cpu_ns;		/* CPU time as the hypervisor counts it (Xen, test driver), GT_UNKNOWN */
 	unsigned n_disks;
 	struct guest_disk *disks;	/* (owned) */
 	unsigned n_nics;

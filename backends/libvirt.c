@@ -19,6 +19,7 @@
 #include "backends/cgroup.h"
 #include "backends/procfs.h"
 #include "backends/sampler.h"
+#include "backends/xen.h"
 
 #define MAX_VCPU_TIDS 4096
 
@@ -402,6 +403,20 @@ static void build_mapping(struct backend *be, struct libvirt_priv *lp, const cha
 	unsigned n = 0;
 	int proc_fd = -1, run_fd = -1;
 
+	if (lp->local && strcmp(lp->kind, "xen") == 0 && m->id > 0) {
+		/* An HVM guest's host process is its device model (qemu -xen-domid N); PV has none. */
+		m->pid = xen_dm_find_pid(hp->proc_root, m->id);
+		if (m->pid > 0) {
+			snprintf(path, sizeof(path), "%s/%d/cgroup", hp->proc_root, (int)m->pid);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			ssize_t len = fd >= 0 ? procfs_pread(fd, buf, sizeof(buf)) : -1;
+			if (fd >= 0)
+				close(fd);
+			if (len > 0)
+				m->cgroup_mode = cgroup_from_proc(buf, (size_t)len, m->cgroup, sizeof(m->cgroup));
+		}
+		return;
+	}
 	if (!lp->local || !lp->driver_dir[0] || !libvirt_name_is_path_safe(name))
 		return;
 	snprintf(path, sizeof(path), "%s/libvirt/%s", hp->run_root, lp->driver_dir);
@@ -634,6 +649,9 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 		if (virTypedParamsGetULLong(params, nparams, "balloon.maximum", &max) == 1)
 			g->mem_max_bytes = max * 1024;
 		g->stats_t_ns = sampler_now_ns();
+		unsigned long long cpu = 0;
+		if (virTypedParamsGetULLong(params, nparams, "cpu.time", &cpu) == 1)
+			g->hv_cpu_ns = cpu;
 		if (add_devices(g, params, nparams) < 0)
 			return -1;
 	}
@@ -642,6 +660,9 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 	if (!params || !g->vcpus || g->mem_bytes == GT_UNKNOWN) {
 		virDomainInfo info;
 		if (virDomainGetInfo(dom, &info) == 0) {
+			g->hv_cpu_ns = info.cpuTime;
+			if (!g->stats_t_ns)
+				g->stats_t_ns = sampler_now_ns();
 			g->state = map_state(info.state);
 			g->vcpus = info.nrVirtCpu;
 			g->mem_bytes = (uint64_t)info.memory * 1024;
@@ -672,11 +693,12 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 
 	if (lp->batched_stats) {
 		/* One call for every domain; NOWAIT: never wait behind a busy monitor. */
-		n = virConnectGetAllDomainStats(lp->conn,
-						VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON |
-							VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK |
-							VIR_DOMAIN_STATS_INTERFACE,
-						&recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+		unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
+				      VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
+		/* A PV Xen guest has no host process: its CPU comes from the hypervisor. */
+		if (strcmp(lp->kind, "xen") == 0)
+			groups |= VIR_DOMAIN_STATS_CPU_TOTAL;
+		n = virConnectGetAllDomainStats(lp->conn, groups, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 		if (n < 0) {
 			virErrorPtr e = virGetLastError();
 			if (e && (e->code == VIR_ERR_NO_SUPPORT || e->code == VIR_ERR_INVALID_ARG)) {

@@ -156,8 +156,8 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t elem)
 
 int openvz_parse_beancounters(const char *buf, size_t len, struct ubc_snapshot *out)
 {
-	static const char *const header[] = { "uid",   "resource", "held",	"maxheld",
-					      "barrier", "limit",    "failcnt" };
+	static const char *const header[] = {"uid",     "resource", "held",   "maxheld",
+	                                     "barrier", "limit",    "failcnt"};
 	const char *p = buf, *end = buf + len;
 	struct token t[MAX_TOKENS];
 	size_t cap = 0;
@@ -180,7 +180,7 @@ int openvz_parse_beancounters(const char *buf, size_t len, struct ubc_snapshot *
 				goto fail;
 			cur = &out->ct[out->n];
 			memset(cur, 0, sizeof(*cur));
-			struct token id = { t[0].s, t[0].len - 1 };
+			struct token id = {t[0].s, t[0].len - 1};
 			if (!tok_id(&id, cur->id, &cur->ctid) || openvz_ubc_find(out, cur->id))
 				goto fail;
 			out->n++;
@@ -244,7 +244,7 @@ bool ubc_is_unlimited(uint64_t v)
 
 /* The kernel lists containers in a stable order: try the same position before searching. */
 static const struct ubc_container *match_container(const struct ubc_snapshot *prev, size_t hint,
-						   const char *id)
+                                                   const char *id)
 {
 	if (hint < prev->n && strcmp(prev->ct[hint].id, id) == 0)
 		return &prev->ct[hint];
@@ -253,7 +253,7 @@ static const struct ubc_container *match_container(const struct ubc_snapshot *pr
 
 /* Same position first for the same reason; "dummy" repeats, so a name alone is ambiguous. */
 static const struct ubc_resource *match_resource(const struct ubc_container *ct, unsigned hint,
-						 const char *name)
+                                                 const char *name)
 {
 	if (hint < ct->nres && strcmp(ct->res[hint].name, name) == 0)
 		return &ct->res[hint];
@@ -261,7 +261,7 @@ static const struct ubc_resource *match_resource(const struct ubc_container *ct,
 }
 
 int openvz_ubc_failcnt_increases(const struct ubc_snapshot *prev, const struct ubc_snapshot *cur,
-				 struct ubc_fail **out)
+                                 struct ubc_fail **out)
 {
 	struct ubc_fail *list = NULL;
 	size_t n = 0, cap = 0;

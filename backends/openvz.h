@@ -72,7 +72,7 @@ struct ubc_fail {
 	struct {
 		char name[UBC_NAME_MAX];
 		uint64_t failcnt; /* the later value */
-		uint64_t delta;	  /* refusals since the earlier snapshot */
+		uint64_t delta;   /* refusals since the earlier snapshot */
 	} res[UBC_MAX_RESOURCES];
 };
 
@@ -84,7 +84,7 @@ struct ubc_fail {
  * not an increase. Returns the number of containers in *out, -1 when out of memory.
  */
 int openvz_ubc_failcnt_increases(const struct ubc_snapshot *prev, const struct ubc_snapshot *cur,
-				 struct ubc_fail **out);
+                                 struct ubc_fail **out);
 
 /* One line of /proc/vz/veinfo: "CTID CLASS NPROC [IP ...]". */
 struct ve_info {
@@ -92,7 +92,7 @@ struct ve_info {
 	int64_t ctid;
 	uint32_t class_id;
 	uint32_t nproc; /* tasks (threads) in the container */
-	unsigned nip;	/* addresses kept in ip[] */
+	unsigned nip;   /* addresses kept in ip[] */
 	unsigned nip_total;
 	char ip[VE_MAX_IPS][VE_IP_MAX];
 };

@@ -95,11 +95,11 @@ static bool append_text(char *dst, size_t size, size_t *n, const char *s, const 
 		const char *semi = memchr(s, ';', (size_t)(e - s));
 		if (!semi)
 			return false;
-		struct span ent = { s + 1, (size_t)(semi - s - 1) };
+		struct span ent = {s + 1, (size_t)(semi - s - 1)};
 		static const struct {
 			const char *name;
 			char c;
-		} named[] = { { "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' } };
+		} named[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
 		unsigned long cp = 0;
 		bool ok = false;
 		for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
@@ -184,9 +184,9 @@ struct scan {
  * Returns the position after '>' or NULL when malformed.
  */
 static const char *start_tag(struct scan *sc, const char *p, const char *end,
-			     struct xen_domain_info *out)
+                             struct xen_domain_info *out)
 {
-	struct span name = { p, 0 };
+	struct span name = {p, 0};
 	while (p < end && is_name_char(*p))
 		p++;
 	name.len = (size_t)(p - name.s);
@@ -207,7 +207,7 @@ static const char *start_tag(struct scan *sc, const char *p, const char *end,
 			return NULL;
 		if (*p == '>' || (*p == '/' && p + 1 < end && p[1] == '>'))
 			break;
-		struct span an = { p, 0 };
+		struct span an = {p, 0};
 		while (p < end && is_name_char(*p))
 			p++;
 		an.len = (size_t)(p - an.s);
@@ -223,7 +223,7 @@ static const char *start_tag(struct scan *sc, const char *p, const char *end,
 		if (p >= end || (*p != '\'' && *p != '"'))
 			return NULL;
 		char q = *p++;
-		struct span v = { p, 0 };
+		struct span v = {p, 0};
 		while (p < end && *p != q && *p != '<')
 			p++;
 		if (p >= end || *p != q)
@@ -253,7 +253,7 @@ static const char *start_tag(struct scan *sc, const char *p, const char *end,
 	if (is_os_type && !sc->type_seen)
 		sc->capture = CAPTURE_TYPE;
 	else if (sc->depth == 2 && span_is(sc->stack[1], "devices") && span_is(name, "emulator") &&
-		 !sc->emu_seen)
+	         !sc->emu_seen)
 		sc->capture = CAPTURE_EMULATOR;
 	sc->stack[sc->depth++] = name;
 	return p;
@@ -310,7 +310,7 @@ int xen_parse_domain_xml(const char *buf, size_t len, struct xen_domain_info *ou
 			const char *n = p + 2, *q = n;
 			while (q < end && is_name_char(*q))
 				q++;
-			struct span name = { n, (size_t)(q - n) };
+			struct span name = {n, (size_t)(q - n)};
 			while (q < end && is_space(*q))
 				q++;
 			if (q >= end || *q != '>' || sc.depth == 0)
@@ -362,12 +362,12 @@ fail:
 static bool takes_value(struct span opt)
 {
 	static const char *const opts[] = {
-		"-chardev", "-mon",	"-name",    "-vnc",	"-display", "-k",	  "-spice",
-		"-device",  "-boot",	"-usbdevice", "-soundhw", "-smp",	"-net",	  "-netdev",
-		"-machine", "-M",	"-m",	    "-drive",	"-serial",  "-parallel", "-monitor",
-		"-pidfile", "-vga",	"-global",  "-cpu",	"-incoming", "-runas",	  "-sandbox",
-		"-object",  "-append",	"-kernel",  "-initrd",	"-cdrom",   "-hda",	  "-hdb",
-		"-hdc",	    "-hdd",	"-trace",   "-rtc",	"-qmp",	    "-msg",	  "-accel",
+	    "-chardev", "-mon",    "-name",      "-vnc",     "-display",  "-k",        "-spice",
+	    "-device",  "-boot",   "-usbdevice", "-soundhw", "-smp",      "-net",      "-netdev",
+	    "-machine", "-M",      "-m",         "-drive",   "-serial",   "-parallel", "-monitor",
+	    "-pidfile", "-vga",    "-global",    "-cpu",     "-incoming", "-runas",    "-sandbox",
+	    "-object",  "-append", "-kernel",    "-initrd",  "-cdrom",    "-hda",      "-hdb",
+	    "-hdc",     "-hdd",    "-trace",     "-rtc",     "-qmp",      "-msg",      "-accel",
 	};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (span_is(opt, opts[i]))
@@ -380,7 +380,7 @@ int xen_dm_domid_from_cmdline(const char *buf, size_t len, int *domid)
 	enum { NONE, VALID, INVALID } last = NONE;
 	int value = -1;
 	const char *p = buf, *end = buf + len;
-	struct span argv0 = { p, 0 };
+	struct span argv0 = {p, 0};
 	const char *nul = memchr(p, '\0', len);
 	if (!nul || nul == p)
 		return -1;
@@ -394,7 +394,7 @@ int xen_dm_domid_from_cmdline(const char *buf, size_t len, int *domid)
 	p = nul + 1;
 	while (p < end) {
 		nul = memchr(p, '\0', (size_t)(end - p));
-		struct span arg = { p, (size_t)((nul ? nul : end) - p) };
+		struct span arg = {p, (size_t)((nul ? nul : end) - p)};
 		p = nul ? nul + 1 : end;
 		/* qemu accepts --opt for -opt. */
 		if (arg.len > 2 && arg.s[0] == '-' && arg.s[1] == '-') {
@@ -403,7 +403,7 @@ int xen_dm_domid_from_cmdline(const char *buf, size_t len, int *domid)
 		}
 		if (span_is(arg, "-xen-domid")) {
 			const char *vnul = p < end ? memchr(p, '\0', (size_t)(end - p)) : NULL;
-			struct span v = { p, vnul ? (size_t)(vnul - p) : 0 };
+			struct span v = {p, vnul ? (size_t)(vnul - p) : 0};
 			/* A value without its NUL may be cut: "1" of "15". */
 			if (vnul && parse_domid(v, &value))
 				last = VALID;
@@ -489,7 +489,7 @@ static bool parse_index(const char *s, size_t len, unsigned limit, unsigned *out
  * shape, -1 when it has this shape with a bad index.
  */
 static int indexed(const char *key, const char *prefix, const char *suffix, unsigned limit,
-		   unsigned *idx)
+                   unsigned *idx)
 {
 	size_t kl = strlen(key), pl = strlen(prefix), sl = strlen(suffix);
 	if (kl <= pl + sl || memcmp(key, prefix, pl) != 0 || memcmp(key + kl - sl, suffix, sl) != 0)

@@ -1,4 +1,4 @@
-/* What guesttop needs from a Xen host beside libvirt: domain type, device-model process, figures. */
+/* What guesttop needs from a Xen host beside libvirt: guest type, device-model process, figures. */
 #ifndef GUESTTOP_XEN_H
 #define GUESTTOP_XEN_H
 
@@ -24,7 +24,7 @@ enum xen_guest_type {
 
 struct xen_domain_info {
 	enum xen_guest_type type;
-	int domid; /* <domain id='N'> of a running domain, -1 when absent */
+	int domid;                       /* <domain id='N'> of a running domain, -1 when absent */
 	char emulator[XEN_EMULATOR_MAX]; /* <devices><emulator>, "" when absent */
 };
 

@@ -76,7 +76,8 @@ double column_number(const struct guest_row *r, enum column c)
 	case COL_PSII: return r->rates.psi_io;
 	case COL_PSIM: return r->rates.psi_mem;
 	case COL_ROLE:
-		if (!guest_state_is_active(r->g.state) || isnan(r->rates.cpu_pct))
+		/* A beancounter refusal is measured even where CPU is not (OpenVZ). */
+		if (!guest_state_is_active(r->g.state) || (isnan(r->rates.cpu_pct) && !(r->victim & VICTIM_LIMIT)))
 			return NAN;
 		return (r->victim ? 2 : 0) + (r->culprit ? 1 : 0);
 	case COL_HISTORY: {
@@ -144,6 +145,7 @@ void column_role(const struct guest_row *r, char *buf, size_t len)
 	} else if (r->victim) {
 		const char *why = r->victim & VICTIM_STEAL ? "steal" :
 				  r->victim & VICTIM_THROTTLE ? "thr" :
+				  r->victim & VICTIM_LIMIT ? "limit" :
 				  r->victim & VICTIM_DISK_LATENCY ? "lat" : "psi";
 		snprintf(buf, len, "V:%s", why);
 	} else if (r->culprit) {

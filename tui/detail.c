@@ -168,6 +168,11 @@ static void draw_verdict(struct lines *l, struct console *c, const struct guest_
 	if (r->victim & VICTIM_DISK_LATENCY)
 		lines_printf(l, (int)widgets_attr(CR_ERROR), "  VICTIM: disk requests took %s / %s ms (read / write; > %.0f ms)",
 			     fmt_n(r->disk.rd_lat_ms, a, sizeof(a)), fmt_n(r->disk.wr_lat_ms, b, sizeof(b)), t->disk_lat_ms);
+	if (r->victim & VICTIM_LIMIT) {
+		char esc[256];
+		text_escape(r->ubc_failed, esc, sizeof(esc));
+		lines_printf(l, (int)widgets_attr(CR_ERROR), "  VICTIM: OpenVZ refused it: beancounter failcnt rose (%s)", esc);
+	}
 	if (r->victim & (VICTIM_PSI_CPU | VICTIM_PSI_IO | VICTIM_PSI_MEM)) {
 		char x[16];
 		lines_printf(l, (int)widgets_attr(CR_ERROR), "  VICTIM: its cgroup stalled: cpu %s%%  io %s%%  memory %s%% (> %.0f%%)",

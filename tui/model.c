@@ -1,6 +1,8 @@
 /* The guest table: rows found by backend and uuid, marked each listing, swept when gone; victims judged. */
 #include "tui/model.h"
 
+#include "backends/openvz.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@ int model_init(struct model *m, const char *proc_root)
 	memset(m, 0, sizeof(*m));
 	m->net_fd = -1;
 	m->limits = (struct thresholds)THRESHOLDS_DEFAULT;
+	snprintf(m->proc_root, sizeof(m->proc_root), "%s", proc_root);
 	m->proc_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return m->proc_fd < 0 ? -1 : 0;
 }
@@ -53,6 +56,10 @@ void model_free(struct model *m)
 	if (m->net_fd >= 0)
 		close(m->net_fd);
 	cgroup_fs_free(m->cgfs);
+	if (m->ubc_prev) {
+		openvz_ubc_free(m->ubc_prev);
+		free(m->ubc_prev);
+	}
 	memset(m, 0, sizeof(*m));
 	m->proc_fd = m->net_fd = -1;
 }
@@ -160,6 +167,26 @@ static uint64_t dsub(uint64_t a, uint64_t b)
 }
 
 /* Disk rates from two listings' hypervisor counters, matched by device name. */
+/* CPU% as the hypervisor counts it, between two listings: for guests with no host process. */
+static void update_hv_cpu(struct guest_row *r)
+{
+	const struct guest_ident *g = &r->g;
+	if (g->hv_cpu_ns == GT_UNKNOWN || !g->stats_t_ns || !guest_state_is_active(g->state)) {
+		r->hv_cpu_pct = NAN;
+		r->prev_hv_t_ns = 0;
+		return;
+	}
+	if (g->stats_t_ns <= r->prev_hv_t_ns)
+		return;
+	if (r->prev_hv_t_ns && g->hv_cpu_ns >= r->prev_hv_cpu_ns)
+		r->hv_cpu_pct = (double)(g->hv_cpu_ns - r->prev_hv_cpu_ns) * 100.0 /
+				(double)(g->stats_t_ns - r->prev_hv_t_ns);
+	else
+		r->hv_cpu_pct = NAN;
+	r->prev_hv_cpu_ns = g->hv_cpu_ns;
+	r->prev_hv_t_ns = g->stats_t_ns;
+}
+
 static void update_disk_rates(struct guest_row *r)
 {
 	const struct guest_ident *g = &r->g;
@@ -236,6 +263,7 @@ int model_update(struct model *m, const struct guest_list *l)
 			m->n++;
 			for (unsigned k = 0; k < HISTORY_LEN; k++)
 				r->history[k] = NAN;
+			r->hv_cpu_pct = NAN;
 			row_rebind(m, r);
 			/* Keep the index valid for later lookups in this listing. */
 			size_t s = key_hash(r->g.backend, r->g.uuid) & (m->index_cap - 1);
@@ -255,6 +283,7 @@ int model_update(struct model *m, const struct guest_list *l)
 			else if (reattach && r->probe.stat_fd >= 0)
 				guest_probe_attach(&r->probe, m->cgfs, m->net_fd, &r->g);
 		}
+		update_hv_cpu(r);
 		update_disk_rates(r);
 		r->seen = true;
 	}
@@ -295,6 +324,59 @@ static bool disk_disagree(double host, double guest)
 	return hi > 1048576.0 && hi > 4 * lo;
 }
 
+/*
+ * OpenVZ tells that a container hit a limit by raising a beancounter's
+ * failcnt: compare /proc/user_beancounters with the last reading and mark
+ * the containers (by CTID, their libvirt id or name) that were refused.
+ */
+static void read_beancounters(struct model *m)
+{
+	bool any = false;
+	for (size_t i = 0; i < m->n; i++) {
+		m->rows[i].ubc_failing = 0;
+		m->rows[i].ubc_failed[0] = '\0';
+		any |= strcmp(m->rows[i].g.kind, "openvz") == 0;
+	}
+	if (!any)
+		return;
+	size_t len = 0;
+	char *buf = openvz_read_file(m->proc_root, "user_beancounters", &len);
+	struct ubc_snapshot *cur = calloc(1, sizeof(*cur));
+	if (!buf || !cur || openvz_parse_beancounters(buf, len, cur) < 0) {
+		free(buf);
+		free(cur);
+		return;
+	}
+	free(buf);
+	struct ubc_fail *fails = NULL;
+	int nf = m->ubc_prev ? openvz_ubc_failcnt_increases(m->ubc_prev, cur, &fails) : 0;
+	for (int f = 0; f < nf; f++) {
+		for (size_t i = 0; i < m->n; i++) {
+			struct guest_row *r = &m->rows[i];
+			char id[32];
+			snprintf(id, sizeof(id), "%d", r->g.id);
+			if (strcmp(r->g.kind, "openvz") != 0 ||
+			    (strcmp(fails[f].id, r->g.name) != 0 && strcmp(fails[f].id, id) != 0))
+				continue;
+			r->ubc_failing = fails[f].nres;
+			size_t o = 0;
+			for (unsigned k = 0; k < fails[f].nres && o + 2 < sizeof(r->ubc_failed); k++) {
+				int w = snprintf(r->ubc_failed + o, sizeof(r->ubc_failed) - o, "%s%s", o ? "," : "",
+						 fails[f].res[k].name);
+				if (w < 0)
+					break;
+				o += (size_t)w < sizeof(r->ubc_failed) - o ? (size_t)w : sizeof(r->ubc_failed) - o - 1;
+			}
+		}
+	}
+	free(fails);
+	if (m->ubc_prev) {
+		openvz_ubc_free(m->ubc_prev);
+		free(m->ubc_prev);
+	}
+	m->ubc_prev = cur;
+}
+
 void model_sample(struct model *m)
 {
 	m->io_denied = false;
@@ -304,8 +386,10 @@ void model_sample(struct model *m)
 		if (r->probe.stat_fd < 0) {
 			sampler_rates_unknown(&r->rates);
 			r->rss_bytes = r->swap_bytes = r->cg_mem_bytes = GT_UNKNOWN;
+			/* No host process (PV Xen, a remote or test guest): the hypervisor's count. */
+			r->rates.cpu_pct = r->hv_cpu_pct;
 			if (guest_state_is_active(r->g.state))
-				history_push(r, NAN);
+				history_push(r, r->hv_cpu_pct);
 			continue;
 		}
 		if (guest_probe_read(&r->probe, &cur) < 0) {
@@ -330,6 +414,7 @@ void model_sample(struct model *m)
 		r->prev = cur;
 		history_push(r, r->rates.cpu_pct);
 	}
+	read_beancounters(m);
 	model_judge(m);
 }
 
@@ -357,6 +442,8 @@ void model_judge(struct model *m)
 			v |= VICTIM_PSI_IO;
 		if (above(r->rates.psi_mem, t->psi_pct))
 			v |= VICTIM_PSI_MEM;
+		if (r->ubc_failing)
+			v |= VICTIM_LIMIT;
 		r->victim = v;
 		r->culprit = 0;
 		disk_contended |= (v & (VICTIM_DISK_LATENCY | VICTIM_PSI_IO)) != 0;

@@ -25,6 +25,7 @@ enum victim_reason {
 	VICTIM_PSI_CPU = 1 << 3,
 	VICTIM_PSI_IO = 1 << 4,
 	VICTIM_PSI_MEM = 1 << 5,
+	VICTIM_LIMIT = 1 << 6,		/* OpenVZ: a beancounter refused it (failcnt rose) */
 };
 enum culprit_reason {
 	CULPRIT_CPU = 1 << 0,
@@ -59,6 +60,10 @@ struct guest_row {
 	unsigned n_prev_disks;
 	uint64_t prev_stats_t_ns;
 	bool io_disagree;		/* host and hypervisor disk figures far apart */
+	double hv_cpu_pct;		/* CPU% from the hypervisor's count (no host process), NAN */
+	uint64_t prev_hv_cpu_ns, prev_hv_t_ns;
+	unsigned ubc_failing;		/* OpenVZ: beancounters whose failcnt rose in the last interval */
+	char ubc_failed[128];		/* their names, for the detail screen */
 	unsigned victim;		/* enum victim_reason bits */
 	unsigned culprit;		/* enum culprit_reason bits */
 	float history[HISTORY_LEN];	/* CPU% per refresh, NAN unknown */
@@ -79,6 +84,8 @@ struct model {
 	int net_fd;			/* (owned) <sys>/class/net, -1 if absent */
 	struct cgroup_fs *cgfs;		/* (owned) NULL if absent */
 	struct thresholds limits;
+	char proc_root[4096];
+	void *ubc_prev;			/* (owned) struct ubc_snapshot: the last /proc/user_beancounters */
 	bool io_denied;			/* some /proc/PID/io refused us */
 	bool proc_unreadable;		/* some process could not be opened */
 };

@@ -1,4 +1,4 @@
-/* Tests of the OpenVZ parsers on files in the kernel's own formats, on noise, and of the failcnt check. */
+/* Tests of the OpenVZ parsers on the kernel's own formats and noise, and of the failcnt check. */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -9,8 +9,8 @@
 #include "backends/openvz.h"
 #include "tests/unit/unit.h"
 
-#define T0 "openvz-host/t0/proc/"
-#define T1 "openvz-host/t1/proc/"
+#define T0   "openvz-host/t0/proc/"
+#define T1   "openvz-host/t1/proc/"
 #define LMAX 9223372036854775807ull
 
 static int ubc_of(const char *rel, struct ubc_snapshot *s)
@@ -50,7 +50,7 @@ static int veinfo_of_text(const char *text, struct veinfo_list *l)
 }
 
 static const struct ubc_resource *res_of(const struct ubc_snapshot *s, const char *id,
-					 const char *name)
+                                         const char *name)
 {
 	const struct ubc_container *ct = openvz_ubc_find(s, id);
 	ck_assert_msg(ct != NULL, "no container %s", id);
@@ -143,10 +143,11 @@ END_TEST
 START_TEST(ubc_named_container)
 {
 	struct ubc_snapshot s;
-	ck_assert_int_eq(ubc_of_text(HEADER "4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f:  kmemsize  1 2 3 4 5\n"
-					    "            numproc 6 7 8 9 10\n",
-				     &s),
-			 0);
+	ck_assert_int_eq(ubc_of_text(HEADER
+	                             "4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f:  kmemsize  1 2 3 4 5\n"
+	                             "            numproc 6 7 8 9 10\n",
+	                             &s),
+	                 0);
 	ck_assert_uint_eq(s.n, 1);
 	ck_assert_str_eq(s.ct[0].id, "4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f");
 	ck_assert_int_eq(s.ct[0].ctid, -1);
@@ -166,22 +167,22 @@ START_TEST(ubc_overflow_control_parses)
 END_TEST
 
 static const char *const ubc_noise[] = {
-	"noise/empty",
-	"noise/garbage-text",
-	"openvz-noise/garbage",
-	"openvz-noise/ubc-truncated",
-	"openvz-noise/ubc-overflow-held",
-	"openvz-noise/ubc-version-3",
-	"openvz-noise/ubc-no-ctid",
-	"openvz-noise/ubc-ctid-overflow",
-	"openvz-noise/ubc-split-name",
-	T0 "vz/veinfo",
-	T0 "bc/101/resources",
+    "noise/empty",
+    "noise/garbage-text",
+    "openvz-noise/garbage",
+    "openvz-noise/ubc-truncated",
+    "openvz-noise/ubc-overflow-held",
+    "openvz-noise/ubc-version-3",
+    "openvz-noise/ubc-no-ctid",
+    "openvz-noise/ubc-ctid-overflow",
+    "openvz-noise/ubc-split-name",
+    T0 "vz/veinfo",
+    T0 "bc/101/resources",
 };
 
 START_TEST(ubc_noise_rejected)
 {
-	struct ubc_snapshot s = { 99, (struct ubc_container *)&s };
+	struct ubc_snapshot s = {99, (struct ubc_container *)&s};
 	ck_assert_msg(ubc_of(ubc_noise[_i], &s) == -1, "%s accepted", ubc_noise[_i]);
 	ck_assert_uint_eq(s.n, 0);
 	ck_assert_ptr_null(s.ct);
@@ -189,34 +190,34 @@ START_TEST(ubc_noise_rejected)
 END_TEST
 
 static const char *const ubc_bad_text[] = {
-	/* No header line. */
-	"Version: 2.5\n",
-	/* Resource line before any container. */
-	HEADER "            kmemsize 1 2 3 4 5\n",
-	/* The same container twice. */
-	HEADER "101: kmemsize 1 2 3 4 5\n102: kmemsize 1 2 3 4 5\n101: kmemsize 1 2 3 4 5\n",
-	/* A sixth number. */
-	HEADER "101: kmemsize 1 2 3 4 5 6\n",
-	/* A number short. */
-	HEADER "101: kmemsize 1 2 3 4 5\n numproc 1 2 3 4\n",
-	/* Negative, signed, hexadecimal, fractional. */
-	HEADER "101: kmemsize -1 2 3 4 5\n",
-	HEADER "101: kmemsize +1 2 3 4 5\n",
-	HEADER "101: kmemsize 0x10 2 3 4 5\n",
-	HEADER "101: kmemsize 1.5 2 3 4 5\n",
-	/* Names the kernel never prints. */
-	HEADER "101: KMEMSIZE 1 2 3 4 5\n",
-	HEADER "101: kmem\x1b[2Jsize 1 2 3 4 5\n",
-	HEADER "1\x1b]0;x\x07: kmemsize 1 2 3 4 5\n",
-	HEADER ": kmemsize 1 2 3 4 5\n",
-	HEADER "101: averyveryverylongresourcename 1 2 3 4 5\n",
-	/* A blank line. */
-	HEADER "101: kmemsize 1 2 3 4 5\n\n",
-	/* The last line without its newline: the read was cut. */
-	HEADER "101: kmemsize 1 2 3 4 5\n numproc 1 2 3 4 5",
-	/* Header words changed. */
-	"Version: 2.5\n uid resource held maxheld barrier limit fails\n",
-	"Version:  2.5 beta\n" HEADER,
+    /* No header line. */
+    "Version: 2.5\n",
+    /* Resource line before any container. */
+    HEADER "            kmemsize 1 2 3 4 5\n",
+    /* The same container twice. */
+    HEADER "101: kmemsize 1 2 3 4 5\n102: kmemsize 1 2 3 4 5\n101: kmemsize 1 2 3 4 5\n",
+    /* A sixth number. */
+    HEADER "101: kmemsize 1 2 3 4 5 6\n",
+    /* A number short. */
+    HEADER "101: kmemsize 1 2 3 4 5\n numproc 1 2 3 4\n",
+    /* Negative, signed, hexadecimal, fractional. */
+    HEADER "101: kmemsize -1 2 3 4 5\n",
+    HEADER "101: kmemsize +1 2 3 4 5\n",
+    HEADER "101: kmemsize 0x10 2 3 4 5\n",
+    HEADER "101: kmemsize 1.5 2 3 4 5\n",
+    /* Names the kernel never prints. */
+    HEADER "101: KMEMSIZE 1 2 3 4 5\n",
+    HEADER "101: kmem\x1b[2Jsize 1 2 3 4 5\n",
+    HEADER "1\x1b]0;x\x07: kmemsize 1 2 3 4 5\n",
+    HEADER ": kmemsize 1 2 3 4 5\n",
+    HEADER "101: averyveryverylongresourcename 1 2 3 4 5\n",
+    /* A blank line. */
+    HEADER "101: kmemsize 1 2 3 4 5\n\n",
+    /* The last line without its newline: the read was cut. */
+    HEADER "101: kmemsize 1 2 3 4 5\n numproc 1 2 3 4 5",
+    /* Header words changed. */
+    "Version: 2.5\n uid resource held maxheld barrier limit fails\n",
+    "Version:  2.5 beta\n" HEADER,
 };
 
 START_TEST(ubc_bad_text_rejected)
@@ -261,7 +262,8 @@ START_TEST(ubc_many_containers)
 	ck_assert_ptr_nonnull(text);
 	int n = snprintf(text, size, "%s", HEADER);
 	for (int i = 0; i < 200; i++)
-		n += snprintf(text + n, size - (size_t)n, "%d: kmemsize %d 2 3 4 %d\n", 1000 + i, i, i);
+		n += snprintf(text + n, size - (size_t)n, "%d: kmemsize %d 2 3 4 %d\n", 1000 + i, i,
+		              i);
 	struct ubc_snapshot s;
 	ck_assert_int_eq(ubc_of_text(text, &s), 0);
 	ck_assert_uint_eq(s.n, 200);
@@ -312,15 +314,15 @@ START_TEST(failcnt_matches_by_id)
 {
 	struct ubc_snapshot a, b;
 	ck_assert_int_eq(ubc_of_text(HEADER "0: numproc 1 1 9 9 0\n"
-					    "7: numproc 1 1 9 9 4\n"
-					    "8: numproc 1 1 9 9 0\n",
-				     &a),
-			 0);
+	                                    "7: numproc 1 1 9 9 4\n"
+	                                    "8: numproc 1 1 9 9 0\n",
+	                             &a),
+	                 0);
 	ck_assert_int_eq(ubc_of_text(HEADER "8: numproc 1 1 9 9 1\n"
-					    "0: numproc 1 1 9 9 0\n"
-					    "9: numproc 1 1 9 9 3\n",
-				     &b),
-			 0);
+	                                    "0: numproc 1 1 9 9 0\n"
+	                                    "9: numproc 1 1 9 9 3\n",
+	                             &b),
+	                 0);
 	struct ubc_fail *f;
 	ck_assert_int_eq(openvz_ubc_failcnt_increases(&a, &b, &f), 1);
 	ck_assert_str_eq(f[0].id, "8");
@@ -335,12 +337,12 @@ END_TEST
 START_TEST(failcnt_repeated_names_by_position)
 {
 	struct ubc_snapshot a, b;
-	ck_assert_int_eq(ubc_of_text(HEADER "5: dummy 0 0 0 0 0\n dummy 0 0 0 0 2\n numfile 1 1 1 1 0\n",
-				     &a),
-			 0);
-	ck_assert_int_eq(ubc_of_text(HEADER "5: dummy 0 0 0 0 0\n dummy 0 0 0 0 3\n numfile 1 1 1 1 0\n",
-				     &b),
-			 0);
+	ck_assert_int_eq(
+	    ubc_of_text(HEADER "5: dummy 0 0 0 0 0\n dummy 0 0 0 0 2\n numfile 1 1 1 1 0\n", &a),
+	    0);
+	ck_assert_int_eq(
+	    ubc_of_text(HEADER "5: dummy 0 0 0 0 0\n dummy 0 0 0 0 3\n numfile 1 1 1 1 0\n", &b),
+	    0);
 	struct ubc_fail *f;
 	ck_assert_int_eq(openvz_ubc_failcnt_increases(&a, &b, &f), 1);
 	ck_assert_uint_eq(f[0].nres, 1);
@@ -359,9 +361,9 @@ START_TEST(failcnt_new_and_moved_resources)
 	struct ubc_snapshot a, b;
 	ck_assert_int_eq(ubc_of_text(HEADER "5: kmemsize 0 0 0 0 1\n numproc 0 0 0 0 1\n", &a), 0);
 	ck_assert_int_eq(ubc_of_text(HEADER "5: numproc 0 0 0 0 4\n swappages 0 0 0 0 9\n"
-					    " kmemsize 0 0 0 0 1\n",
-				     &b),
-			 0);
+	                                    " kmemsize 0 0 0 0 1\n",
+	                             &b),
+	                 0);
 	struct ubc_fail *f;
 	ck_assert_int_eq(openvz_ubc_failcnt_increases(&a, &b, &f), 1);
 	ck_assert_uint_eq(f[0].nres, 1);
@@ -375,7 +377,7 @@ END_TEST
 
 START_TEST(failcnt_empty_snapshots)
 {
-	struct ubc_snapshot a = { 0, NULL }, b;
+	struct ubc_snapshot a = {0, NULL}, b;
 	ck_assert_int_eq(ubc_of(T1 "user_beancounters", &b), 0);
 	struct ubc_fail *f = (struct ubc_fail *)&a;
 	ck_assert_int_eq(openvz_ubc_failcnt_increases(&a, &b, &f), 0);
@@ -413,11 +415,11 @@ START_TEST(bc_resources_of_one_container)
 END_TEST
 
 static const char *const bc_noise[] = {
-	"noise/empty",
-	"openvz-noise/garbage",
-	"openvz-noise/bc-resources-truncated",
-	/* The id column belongs to user_beancounters, not to this file. */
-	T0 "user_beancounters",
+    "noise/empty",
+    "openvz-noise/garbage",
+    "openvz-noise/bc-resources-truncated",
+    /* The id column belongs to user_beancounters, not to this file. */
+    T0 "user_beancounters",
 };
 
 START_TEST(bc_resources_noise_rejected)
@@ -460,9 +462,9 @@ START_TEST(veinfo_other_forms)
 {
 	struct veinfo_list l;
 	ck_assert_int_eq(veinfo_of_text("         0 0   231\n"
-					"4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f 0    12\n",
-					&l),
-			 0);
+	                                "4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f 0    12\n",
+	                                &l),
+	                 0);
 	ck_assert_uint_eq(l.n, 2);
 	ck_assert_int_eq(l.ve[1].ctid, -1);
 	ck_assert_str_eq(l.ve[1].id, "4f1d7a0c-3b2e-4c5d-9e8f-0a1b2c3d4e5f");
@@ -495,12 +497,12 @@ START_TEST(veinfo_many_addresses_are_cut)
 END_TEST
 
 static const char *const veinfo_noise[] = {
-	"noise/garbage-text",
-	"openvz-noise/garbage",
-	"openvz-noise/veinfo-truncated",
-	"openvz-noise/veinfo-bad-ip",
-	"openvz-noise/veinfo-overflow-nproc",
-	T0 "user_beancounters",
+    "noise/garbage-text",
+    "openvz-noise/garbage",
+    "openvz-noise/veinfo-truncated",
+    "openvz-noise/veinfo-bad-ip",
+    "openvz-noise/veinfo-overflow-nproc",
+    T0 "user_beancounters",
 };
 
 START_TEST(veinfo_noise_rejected)
@@ -513,15 +515,15 @@ START_TEST(veinfo_noise_rejected)
 END_TEST
 
 static const char *const veinfo_bad_text[] = {
-	"       101     0\n",
-	"       101     0    34     192.0.2.1\n       101     0    34\n",
-	"       101    -1    34\n",
-	"       101     0    34     localhost\n",
-	"       101     0    34     192.0.2.1/24\n",
-	"       101     0    34     ::ffff:192.0.2.1:80\n",
-	"  99999999999     0    34\n",
-	"       1\x1b[m     0    34\n",
-	"       101     0    34\n\n",
+    "       101     0\n",
+    "       101     0    34     192.0.2.1\n       101     0    34\n",
+    "       101    -1    34\n",
+    "       101     0    34     localhost\n",
+    "       101     0    34     192.0.2.1/24\n",
+    "       101     0    34     ::ffff:192.0.2.1:80\n",
+    "  99999999999     0    34\n",
+    "       1\x1b[m     0    34\n",
+    "       101     0    34\n\n",
 };
 
 START_TEST(veinfo_bad_text_rejected)
@@ -621,9 +623,10 @@ Suite *openvz_suite(void)
 	tcase_add_test(tc, ubc_header_only_is_an_empty_host);
 	tcase_add_test(tc, ubc_named_container);
 	tcase_add_test(tc, ubc_overflow_control_parses);
-	tcase_add_loop_test(tc, ubc_noise_rejected, 0, (int)(sizeof(ubc_noise) / sizeof(ubc_noise[0])));
+	tcase_add_loop_test(tc, ubc_noise_rejected, 0,
+	                    (int)(sizeof(ubc_noise) / sizeof(ubc_noise[0])));
 	tcase_add_loop_test(tc, ubc_bad_text_rejected, 0,
-			    (int)(sizeof(ubc_bad_text) / sizeof(ubc_bad_text[0])));
+	                    (int)(sizeof(ubc_bad_text) / sizeof(ubc_bad_text[0])));
 	tcase_add_test(tc, ubc_too_many_resources_rejected);
 	tcase_add_test(tc, ubc_many_containers);
 	suite_add_tcase(s, tc);
@@ -639,7 +642,7 @@ Suite *openvz_suite(void)
 	tc = tcase_create("bc-resources");
 	tcase_add_test(tc, bc_resources_of_one_container);
 	tcase_add_loop_test(tc, bc_resources_noise_rejected, 0,
-			    (int)(sizeof(bc_noise) / sizeof(bc_noise[0])));
+	                    (int)(sizeof(bc_noise) / sizeof(bc_noise[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("veinfo");
@@ -647,9 +650,9 @@ Suite *openvz_suite(void)
 	tcase_add_test(tc, veinfo_other_forms);
 	tcase_add_test(tc, veinfo_many_addresses_are_cut);
 	tcase_add_loop_test(tc, veinfo_noise_rejected, 0,
-			    (int)(sizeof(veinfo_noise) / sizeof(veinfo_noise[0])));
+	                    (int)(sizeof(veinfo_noise) / sizeof(veinfo_noise[0])));
 	tcase_add_loop_test(tc, veinfo_bad_text_rejected, 0,
-			    (int)(sizeof(veinfo_bad_text) / sizeof(veinfo_bad_text[0])));
+	                    (int)(sizeof(veinfo_bad_text) / sizeof(veinfo_bad_text[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("read");

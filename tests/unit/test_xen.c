@@ -1,4 +1,4 @@
-/* Tests of the Xen helpers: domain XML scanner, device-model lookup over a dom0 tree, stats records. */
+/* Tests of the Xen helpers: domain XML, device-model lookup over a dom0 tree, stats records. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include "backends/xen.h"
 #include "tests/unit/unit.h"
 
-#define XML "xen-libxl/"
+#define XML  "xen-libxl/"
 #define DOM0 "xen-dom0/proc"
 
 static int xml_of(const char *rel, struct xen_domain_info *d)
@@ -77,29 +77,29 @@ static const struct {
 	int domid;
 	const char *emulator;
 } xml_good[] = {
-	/* Older PVH form: a PV type on the xenpvh machine. */
-	{ "<domain type='xen'><os><type machine='xenpvh'>linux</type></os></domain>", XEN_GUEST_PVH,
-	  -1, "" },
-	{ "<domain type='xen'><os><type>xen</type></os></domain>", XEN_GUEST_PV, -1, "" },
-	{ "<domain type=\"xen\" id=\"0\"><os><type arch=\"x86_64\">linux</type></os></domain>",
-	  XEN_GUEST_PV, 0, "" },
-	{ "<?xml version='1.0'?>\n<!-- written by hand -->\n<domain type='xen' id='32751'>\n"
-	  "<os><type>\n  hvm\n</type></os><devices><emulator> /opt/qemu </emulator></devices>"
-	  "</domain>\n",
-	  XEN_GUEST_HVM, 32751, "/opt/qemu" },
-	/* Entities and character references in the path. */
-	{ "<domain type='xen'><os><type>hvm</type></os><devices>"
-	  "<emulator>/opt/a&amp;b&#x2F;q&#101;mu&lt;&gt;&quot;&apos;&#xE9;</emulator></devices></domain>",
-	  XEN_GUEST_HVM, -1, "/opt/a&b/qemu<>\"'\xc3\xa9" },
-	/* Only /domain/os/type and /domain/devices/emulator count, and only the first. */
-	{ "<domain type='xen'><devices><type>linux</type><emulator>/a</emulator>"
-	  "<emulator>/b</emulator><disk><emulator>/c</emulator></disk></devices>"
-	  "<os><type>hvm</type><type>linux</type></os></domain>",
-	  XEN_GUEST_HVM, -1, "/a" },
-	/* Comments and CDATA inside are skipped, self-closing elements do not nest. */
-	{ "<domain type='xen'><!-- <os><type>linux</type></os> --><os><boot dev='hd'/>"
-	  "<type>hvm</type></os><description><![CDATA[<os>]]></description></domain>",
-	  XEN_GUEST_HVM, -1, "" },
+    /* Older PVH form: a PV type on the xenpvh machine. */
+    {"<domain type='xen'><os><type machine='xenpvh'>linux</type></os></domain>", XEN_GUEST_PVH, -1,
+     ""},
+    {"<domain type='xen'><os><type>xen</type></os></domain>", XEN_GUEST_PV, -1, ""},
+    {"<domain type=\"xen\" id=\"0\"><os><type arch=\"x86_64\">linux</type></os></domain>",
+     XEN_GUEST_PV, 0, ""},
+    {"<?xml version='1.0'?>\n<!-- written by hand -->\n<domain type='xen' id='32751'>\n"
+     "<os><type>\n  hvm\n</type></os><devices><emulator> /opt/qemu </emulator></devices>"
+     "</domain>\n",
+     XEN_GUEST_HVM, 32751, "/opt/qemu"},
+    /* Entities and character references in the path. */
+    {"<domain type='xen'><os><type>hvm</type></os><devices><emulator>"
+     "/opt/a&amp;b&#x2F;q&#101;mu&lt;&gt;&quot;&apos;&#xE9;</emulator></devices></domain>",
+     XEN_GUEST_HVM, -1, "/opt/a&b/qemu<>\"'\xc3\xa9"},
+    /* Only /domain/os/type and /domain/devices/emulator count, and only the first. */
+    {"<domain type='xen'><devices><type>linux</type><emulator>/a</emulator>"
+     "<emulator>/b</emulator><disk><emulator>/c</emulator></disk></devices>"
+     "<os><type>hvm</type><type>linux</type></os></domain>",
+     XEN_GUEST_HVM, -1, "/a"},
+    /* Comments and CDATA inside are skipped, self-closing elements do not nest. */
+    {"<domain type='xen'><!-- <os><type>linux</type></os> --><os><boot dev='hd'/>"
+     "<type>hvm</type></os><description><![CDATA[<os>]]></description></domain>",
+     XEN_GUEST_HVM, -1, ""},
 };
 
 START_TEST(xml_good_text)
@@ -113,48 +113,48 @@ START_TEST(xml_good_text)
 END_TEST
 
 static const char *const xml_bad[] = {
-	"",
-	"hvm",
-	"<domain type='xen'>",
-	"<domain type='xen'><os><type>hvm</type></os>",
-	/* Not Xen, not a domain. */
-	"<domain type='kvm'><os><type>hvm</type></os></domain>",
-	"<domain><os><type>hvm</type></os></domain>",
-	"<domainsnapshot type='xen'><os><type>hvm</type></os></domainsnapshot>",
-	/* No type, an unknown type, a type too long. */
-	"<domain type='xen'><os></os></domain>",
-	"<domain type='xen'><os><type>exe</type></os></domain>",
-	"<domain type='xen'><os><type>hvmhvmhvmhvmhvmhvmhvm</type></os></domain>",
-	/* Bad ids. */
-	"<domain type='xen' id='x5'><os><type>hvm</type></os></domain>",
-	"<domain type='xen' id='-1'><os><type>hvm</type></os></domain>",
-	"<domain type='xen' id='32752'><os><type>hvm</type></os></domain>",
-	"<domain type='xen' id='99999999999999999999'><os><type>hvm</type></os></domain>",
-	/* Broken markup. */
-	"<domain type='xen'><os><type>hvm</typo></os></domain>",
-	"<domain type='xen'><os><type>hvm</type></domain>",
-	"<domain type='xen' id='5><os><type>hvm</type></os></domain>",
-	"<domain type='xen'id='5'><os><type>hvm</type></os></domain>",
-	"<domain type=xen><os><type>hvm</type></os></domain>",
-	"<domain type='x<en'><os><type>hvm</type></os></domain>",
-	"<domain type='xen'><os><type>hvm</type></os></domain><domain type='xen'/>",
-	"<domain type='xen'><os><type>hvm</type></os></domain>trailing",
-	"<!DOCTYPE domain [<!ENTITY e 'hvm'>]><domain type='xen'><os><type>&e;</type></os></domain>",
-	"<domain type='xen'><!-- unterminated <os><type>hvm</type></os></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><?pi x?></domain>",
-	/* Entities that do not decode, or decode to what a path must not hold. */
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&nbsp;</emulator>"
-	"</devices></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#0;</emulator>"
-	"</devices></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#27;[2J</emulator>"
-	"</devices></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#xD800;</emulator>"
-	"</devices></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#x110000;</emulator>"
-	"</devices></domain>",
-	"<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a\n/b</emulator>"
-	"</devices></domain>",
+    "",
+    "hvm",
+    "<domain type='xen'>",
+    "<domain type='xen'><os><type>hvm</type></os>",
+    /* Not Xen, not a domain. */
+    "<domain type='kvm'><os><type>hvm</type></os></domain>",
+    "<domain><os><type>hvm</type></os></domain>",
+    "<domainsnapshot type='xen'><os><type>hvm</type></os></domainsnapshot>",
+    /* No type, an unknown type, a type too long. */
+    "<domain type='xen'><os></os></domain>",
+    "<domain type='xen'><os><type>exe</type></os></domain>",
+    "<domain type='xen'><os><type>hvmhvmhvmhvmhvmhvmhvm</type></os></domain>",
+    /* Bad ids. */
+    "<domain type='xen' id='x5'><os><type>hvm</type></os></domain>",
+    "<domain type='xen' id='-1'><os><type>hvm</type></os></domain>",
+    "<domain type='xen' id='32752'><os><type>hvm</type></os></domain>",
+    "<domain type='xen' id='99999999999999999999'><os><type>hvm</type></os></domain>",
+    /* Broken markup. */
+    "<domain type='xen'><os><type>hvm</typo></os></domain>",
+    "<domain type='xen'><os><type>hvm</type></domain>",
+    "<domain type='xen' id='5><os><type>hvm</type></os></domain>",
+    "<domain type='xen'id='5'><os><type>hvm</type></os></domain>",
+    "<domain type=xen><os><type>hvm</type></os></domain>",
+    "<domain type='x<en'><os><type>hvm</type></os></domain>",
+    "<domain type='xen'><os><type>hvm</type></os></domain><domain type='xen'/>",
+    "<domain type='xen'><os><type>hvm</type></os></domain>trailing",
+    "<!DOCTYPE domain [<!ENTITY e 'hvm'>]><domain type='xen'><os><type>&e;</type></os></domain>",
+    "<domain type='xen'><!-- unterminated <os><type>hvm</type></os></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><?pi x?></domain>",
+    /* Entities that do not decode, or decode to what a path must not hold. */
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&nbsp;</emulator>"
+    "</devices></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#0;</emulator>"
+    "</devices></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#27;[2J</emulator>"
+    "</devices></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#xD800;</emulator>"
+    "</devices></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a&#x110000;</emulator>"
+    "</devices></domain>",
+    "<domain type='xen'><os><type>hvm</type></os><devices><emulator>/a\n/b</emulator>"
+    "</devices></domain>",
 };
 
 START_TEST(xml_bad_text_rejected)
@@ -176,16 +176,16 @@ START_TEST(xml_emulator_too_long)
 	path[sizeof(path) - 1] = '\0';
 	struct xen_domain_info d;
 	snprintf(text, sizeof(text),
-		 "<domain type='xen'><os><type>hvm</type></os><devices><emulator>%s</emulator>"
-		 "</devices></domain>",
-		 path);
+	         "<domain type='xen'><os><type>hvm</type></os><devices><emulator>%s</emulator>"
+	         "</devices></domain>",
+	         path);
 	ck_assert_int_eq(xml_of_text(text, &d), -1);
 	/* One byte less fits with its NUL. */
 	path[sizeof(path) - 2] = '\0';
 	snprintf(text, sizeof(text),
-		 "<domain type='xen'><os><type>hvm</type></os><devices><emulator>%s</emulator>"
-		 "</devices></domain>",
-		 path);
+	         "<domain type='xen'><os><type>hvm</type></os><devices><emulator>%s</emulator>"
+	         "</devices></domain>",
+	         path);
 	ck_assert_int_eq(xml_of_text(text, &d), 0);
 	ck_assert_uint_eq(strlen(d.emulator), XEN_EMULATOR_MAX - 1);
 }
@@ -209,14 +209,14 @@ START_TEST(xml_too_deep)
 END_TEST
 
 static const char *const xml_noise[] = {
-	"noise/empty",
-	"noise/garbage-text",
-	"noise/status-truncated-in-vcpus.xml",
-	"kvm-v1-hybrid/run/libvirt/qemu/gt-lab-fx-busy.xml",
-	"xen-noise/hvm-truncated.xml",
-	"xen-noise/hvm-cut-in-type.xml",
-	"xen-noise/kvm-domain.xml",
-	"xen-noise/hvm-mismatched-tag.xml",
+    "noise/empty",
+    "noise/garbage-text",
+    "noise/status-truncated-in-vcpus.xml",
+    "kvm-v1-hybrid/run/libvirt/qemu/gt-lab-fx-busy.xml",
+    "xen-noise/hvm-truncated.xml",
+    "xen-noise/hvm-cut-in-type.xml",
+    "xen-noise/kvm-domain.xml",
+    "xen-noise/hvm-mismatched-tag.xml",
 };
 
 START_TEST(xml_noise_rejected)
@@ -251,8 +251,8 @@ static const struct {
 	const char *pid;
 	int domid; /* -1: not a device model */
 } dm_files[] = {
-	{ "2152", 5 }, { "2417", 15 }, { "1843", 0 },  { "2290", 7 },
-	{ "1990", -1 }, { "3001", -1 }, { "1021", -1 }, { "2", -1 },
+    {"2152", 5},  {"2417", 15}, {"1843", 0},  {"2290", 7},
+    {"1990", -1}, {"3001", -1}, {"1021", -1}, {"2", -1},
 };
 
 START_TEST(cmdline_fixture_processes)
@@ -280,7 +280,8 @@ START_TEST(cmdline_forms)
 	ck_assert_int_eq(CMD("qemu-system-x86_64\0--xen-domid\0003\0"), 0);
 	ck_assert_int_eq(domid, 3);
 	/* The last one counts, as in qemu. */
-	ck_assert_int_eq(CMD("/usr/bin/qemu-system-i386\0-xen-domid\0003\0-m\000512\0-xen-domid\0004\0"), 0);
+	ck_assert_int_eq(
+	    CMD("/usr/bin/qemu-system-i386\0-xen-domid\0003\0-m\000512\0-xen-domid\0004\0"), 0);
 	ck_assert_int_eq(domid, 4);
 	/* A guest named like the option: the name is a value, not an option. */
 	ck_assert_int_eq(CMD("/usr/bin/qemu-system-i386\0-name\0-xen-domid\0-m\000512\0"), -1);
@@ -302,29 +303,32 @@ static const struct {
 	const char *bytes;
 	size_t len;
 } cmd_bad[] = {
-#define B(lit) { lit, sizeof(lit) - 1 }
-	B(""),
-	B("\0"),
-	B("qemu-system-i386"),
-	B("qemu-system-i386\0"),
-	B("qemu-system-i386\0-xen-domid\0"),
-	B("qemu-system-i386\0-xen-domid"),
-	B("qemu-system-i386\0-xen-domid\0+5\0"),
-	B("qemu-system-i386\0-xen-domid\0-5\0"),
-	B("qemu-system-i386\0-xen-domid\0005x\0"),
-	B("qemu-system-i386\0-xen-domid\0 5\0"),
-	B("qemu-system-i386\0-xen-domid\0\0"),
-	B("qemu-system-i386\0-xen-domid\00032752\0"),
-	B("qemu-system-i386\0-xen-domid\000123456\0"),
-	B("qemu-system-i386\0-xen-domid\0003\0-xen-domid\0bad\0"),
-	B("qemu-system-i386\0-xen-domid=5\0"),
-	B("qemu-system-i386\0---xen-domid\0005\0"),
-	B("qemu-system-i386\0-xen-domid 5\0"),
-	/* Not qemu: the binary decides. */
-	B("/usr/bin/xl\0-xen-domid\0005\0"),
-	B("/opt/qemu/bin/kvm\0-xen-domid\0005\0"),
-	B("/usr/lib/qemu-dm/\0-xen-domid\0005\0"),
-	B("sh\0-c\0qemu-system-i386 -xen-domid 5\0"),
+#define B(lit)                                                                                     \
+	{                                                                                          \
+		lit, sizeof(lit) - 1                                                               \
+	}
+    B(""),
+    B("\0"),
+    B("qemu-system-i386"),
+    B("qemu-system-i386\0"),
+    B("qemu-system-i386\0-xen-domid\0"),
+    B("qemu-system-i386\0-xen-domid"),
+    B("qemu-system-i386\0-xen-domid\0+5\0"),
+    B("qemu-system-i386\0-xen-domid\0-5\0"),
+    B("qemu-system-i386\0-xen-domid\0005x\0"),
+    B("qemu-system-i386\0-xen-domid\0 5\0"),
+    B("qemu-system-i386\0-xen-domid\0\0"),
+    B("qemu-system-i386\0-xen-domid\00032752\0"),
+    B("qemu-system-i386\0-xen-domid\000123456\0"),
+    B("qemu-system-i386\0-xen-domid\0003\0-xen-domid\0bad\0"),
+    B("qemu-system-i386\0-xen-domid=5\0"),
+    B("qemu-system-i386\0---xen-domid\0005\0"),
+    B("qemu-system-i386\0-xen-domid 5\0"),
+    /* Not qemu: the binary decides. */
+    B("/usr/bin/xl\0-xen-domid\0005\0"),
+    B("/opt/qemu/bin/kvm\0-xen-domid\0005\0"),
+    B("/usr/lib/qemu-dm/\0-xen-domid\0005\0"),
+    B("sh\0-c\0qemu-system-i386 -xen-domid 5\0"),
 #undef B
 };
 
@@ -332,18 +336,18 @@ START_TEST(cmdline_bad_rejected)
 {
 	int domid = -7;
 	ck_assert_msg(cmdline_of_bytes(cmd_bad[_i].bytes, cmd_bad[_i].len, &domid) == -1,
-		      "cmdline %d accepted", _i);
+	              "cmdline %d accepted", _i);
 	ck_assert_int_eq(domid, -7);
 }
 END_TEST
 
 static const char *const cmd_noise[] = {
-	"xen-noise/cmdline-cut-domid",
-	"xen-noise/cmdline-domid-overflow",
-	"xen-noise/cmdline-domid-reserved",
-	"noise/empty",
-	"noise/garbage-text",
-	"kvm-v1-hybrid/proc/9029/stat",
+    "xen-noise/cmdline-cut-domid",
+    "xen-noise/cmdline-domid-overflow",
+    "xen-noise/cmdline-domid-reserved",
+    "noise/empty",
+    "noise/garbage-text",
+    "kvm-v1-hybrid/proc/9029/stat",
 };
 
 START_TEST(cmdline_noise_rejected)
@@ -352,7 +356,7 @@ START_TEST(cmdline_noise_rejected)
 	char *buf = fixture_load(cmd_noise[_i], &len);
 	int domid = -7;
 	ck_assert_msg(xen_dm_domid_from_cmdline(buf, len, &domid) == -1, "%s accepted",
-		      cmd_noise[_i]);
+	              cmd_noise[_i]);
 	ck_assert_int_eq(domid, -7);
 	free(buf);
 }
@@ -376,7 +380,8 @@ START_TEST(dm_pid_over_fixture_tree)
 }
 END_TEST
 
-/* Write bytes with NULs inside to dir/rel (scratch_write takes a string and makes the directories). */
+/* Write bytes with NULs inside to dir/rel (scratch_write takes a string and makes the directories).
+ */
 static void write_bytes(const char *dir, const char *rel, const char *bytes, size_t len)
 {
 	char path[PATH_MAX];
@@ -442,42 +447,41 @@ END_TEST
  * are left out as xen_stat_param carries numbers only.
  */
 static const struct xen_stat_param full_record[] = {
-	{ "state.state", 1 },
-	{ "state.reason", 1 },
-	{ "cpu.time", 39145113530ull },
-	{ "cpu.user", 1000000 },
-	{ "cpu.system", 2000000 },
-	{ "balloon.current", 4194304 },
-	{ "balloon.maximum", 4194304 },
-	{ "vcpu.current", 2 },
-	{ "vcpu.maximum", 2 },
-	{ "vcpu.0.state", 1 },
-	{ "vcpu.0.time", 21004000000ull },
-	{ "vcpu.0.wait", 0 },
-	{ "vcpu.1.state", 1 },
-	{ "vcpu.1.time", 18141113530ull },
-	{ "vcpu.1.wait", 0 },
-	{ "net.count", 1 },
-	{ "net.0.rx.bytes", 1450230 },
-	{ "net.0.rx.pkts", 12034 },
-	{ "net.0.rx.errs", 0 },
-	{ "net.0.rx.drop", 0 },
-	{ "net.0.tx.bytes", 98231 },
-	{ "net.0.tx.pkts", 871 },
-	{ "block.count", 1 },
-	{ "block.0.rd.reqs", 5134 },
-	{ "block.0.rd.bytes", 210829312 },
-	{ "block.0.wr.reqs", 911 },
-	{ "block.0.wr.bytes", 14729216 },
-	{ "block.0.fl.reqs", 40 },
+    {"state.state", 1},
+    {"state.reason", 1},
+    {"cpu.time", 39145113530ull},
+    {"cpu.user", 1000000},
+    {"cpu.system", 2000000},
+    {"balloon.current", 4194304},
+    {"balloon.maximum", 4194304},
+    {"vcpu.current", 2},
+    {"vcpu.maximum", 2},
+    {"vcpu.0.state", 1},
+    {"vcpu.0.time", 21004000000ull},
+    {"vcpu.0.wait", 0},
+    {"vcpu.1.state", 1},
+    {"vcpu.1.time", 18141113530ull},
+    {"vcpu.1.wait", 0},
+    {"net.count", 1},
+    {"net.0.rx.bytes", 1450230},
+    {"net.0.rx.pkts", 12034},
+    {"net.0.rx.errs", 0},
+    {"net.0.rx.drop", 0},
+    {"net.0.tx.bytes", 98231},
+    {"net.0.tx.pkts", 871},
+    {"block.count", 1},
+    {"block.0.rd.reqs", 5134},
+    {"block.0.rd.bytes", 210829312},
+    {"block.0.wr.reqs", 911},
+    {"block.0.wr.bytes", 14729216},
+    {"block.0.fl.reqs", 40},
 };
 
 START_TEST(stats_full_record)
 {
 	struct xen_dom_stats st;
-	ck_assert_int_eq(xen_stats_extract(full_record, sizeof(full_record) / sizeof(full_record[0]),
-					   &st),
-			 0);
+	ck_assert_int_eq(
+	    xen_stats_extract(full_record, sizeof(full_record) / sizeof(full_record[0]), &st), 0);
 	ck_assert(st.has_cpu_time);
 	ck_assert_uint_eq(st.cpu_time_ns, 39145113530ull);
 	ck_assert(st.has_vcpu_current);
@@ -502,9 +506,9 @@ END_TEST
 START_TEST(stats_missing_groups_stay_unknown)
 {
 	static const struct xen_stat_param rec[] = {
-		{ "cpu.time", 5 },
-		{ "vcpu.3.time", 7 },
-		{ "balloon.maximum", 1024 },
+	    {"cpu.time", 5},
+	    {"vcpu.3.time", 7},
+	    {"balloon.maximum", 1024},
 	};
 	struct xen_dom_stats st;
 	ck_assert_int_eq(xen_stats_extract(rec, 3, &st), 0);
@@ -526,9 +530,9 @@ END_TEST
 START_TEST(stats_devices_summed)
 {
 	static const struct xen_stat_param rec[] = {
-		{ "net.0.rx.bytes", 100 },   { "net.2.rx.bytes", 20 },	  { "net.2.tx.bytes", 3 },
-		{ "net.63.tx.bytes", 4 },    { "block.1.wr.bytes", 7 },	  { "block.0.rd.bytes", 9 },
-		{ "block.5.rd.bytes", 1 },
+	    {"net.0.rx.bytes", 100}, {"net.2.rx.bytes", 20},  {"net.2.tx.bytes", 3},
+	    {"net.63.tx.bytes", 4},  {"block.1.wr.bytes", 7}, {"block.0.rd.bytes", 9},
+	    {"block.5.rd.bytes", 1},
 	};
 	struct xen_dom_stats st;
 	ck_assert_int_eq(xen_stats_extract(rec, sizeof(rec) / sizeof(rec[0]), &st), 0);
@@ -544,10 +548,10 @@ END_TEST
 START_TEST(stats_duplicates_keep_first)
 {
 	static const struct xen_stat_param rec[] = {
-		{ "cpu.time", 10 },	  { "cpu.time", 99 },	     { "vcpu.current", 1 },
-		{ "vcpu.current", 8 },	  { "vcpu.0.time", 3 },	     { "vcpu.0.time", 4 },
-		{ "net.0.rx.bytes", 50 }, { "net.0.rx.bytes", 50 }, { "balloon.current", 6 },
-		{ "balloon.current", 7 },
+	    {"cpu.time", 10},       {"cpu.time", 99},       {"vcpu.current", 1},
+	    {"vcpu.current", 8},    {"vcpu.0.time", 3},     {"vcpu.0.time", 4},
+	    {"net.0.rx.bytes", 50}, {"net.0.rx.bytes", 50}, {"balloon.current", 6},
+	    {"balloon.current", 7},
 	};
 	struct xen_dom_stats st;
 	ck_assert_int_eq(xen_stats_extract(rec, sizeof(rec) / sizeof(rec[0]), &st), 0);
@@ -563,22 +567,22 @@ END_TEST
 START_TEST(stats_bad_keys_ignored)
 {
 	static const struct xen_stat_param rec[] = {
-		{ "vcpu.x.time", 1 },
-		{ "vcpu.01.time", 1 },
-		{ "vcpu.-1.time", 1 },
-		{ "vcpu.+1.time", 1 },
-		{ "vcpu.128.time", 1 },
-		{ "vcpu.99999999999999999999.time", 1 },
-		{ "net.64.rx.bytes", 1 },
-		{ "block.1e3.wr.bytes", 1 },
-		{ "vcpu.current", 1ull << 32 },
-		{ NULL, 1 },
-		/* Other shapes are other keys, not bad ones. */
-		{ "vcpu.1.state", 1 },
-		{ "vcpu..time", 1 },
-		{ "net.0.rx.bytes.extra", 1 },
-		{ "cpu.time.extra", 1 },
-		{ "", 1 },
+	    {"vcpu.x.time", 1},
+	    {"vcpu.01.time", 1},
+	    {"vcpu.-1.time", 1},
+	    {"vcpu.+1.time", 1},
+	    {"vcpu.128.time", 1},
+	    {"vcpu.99999999999999999999.time", 1},
+	    {"net.64.rx.bytes", 1},
+	    {"block.1e3.wr.bytes", 1},
+	    {"vcpu.current", 1ull << 32},
+	    {NULL, 1},
+	    /* Other shapes are other keys, not bad ones. */
+	    {"vcpu.1.state", 1},
+	    {"vcpu..time", 1},
+	    {"net.0.rx.bytes.extra", 1},
+	    {"cpu.time.extra", 1},
+	    {"", 1},
 	};
 	struct xen_dom_stats st;
 	ck_assert_int_eq(xen_stats_extract(rec, sizeof(rec) / sizeof(rec[0]), &st), 0);
@@ -591,8 +595,8 @@ END_TEST
 START_TEST(stats_overflowing_sum_is_unknown)
 {
 	static const struct xen_stat_param rec[] = {
-		{ "net.0.rx.bytes", UINT64_MAX }, { "net.1.rx.bytes", 1 },     { "net.0.tx.bytes", 5 },
-		{ "block.0.rd.bytes", UINT64_MAX }, { "block.0.wr.bytes", 0 }, { "cpu.time", UINT64_MAX },
+	    {"net.0.rx.bytes", UINT64_MAX},   {"net.1.rx.bytes", 1},   {"net.0.tx.bytes", 5},
+	    {"block.0.rd.bytes", UINT64_MAX}, {"block.0.wr.bytes", 0}, {"cpu.time", UINT64_MAX},
 	};
 	struct xen_dom_stats st;
 	ck_assert_int_eq(xen_stats_extract(rec, sizeof(rec) / sizeof(rec[0]), &st), 0);
@@ -612,20 +616,23 @@ Suite *xen_suite(void)
 	tcase_add_test(tc, xml_pv_defined);
 	tcase_add_test(tc, xml_pvh_defined);
 	tcase_add_loop_test(tc, xml_good_text, 0, (int)(sizeof(xml_good) / sizeof(xml_good[0])));
-	tcase_add_loop_test(tc, xml_bad_text_rejected, 0, (int)(sizeof(xml_bad) / sizeof(xml_bad[0])));
+	tcase_add_loop_test(tc, xml_bad_text_rejected, 0,
+	                    (int)(sizeof(xml_bad) / sizeof(xml_bad[0])));
 	tcase_add_test(tc, xml_emulator_too_long);
 	tcase_add_test(tc, xml_too_deep);
-	tcase_add_loop_test(tc, xml_noise_rejected, 0, (int)(sizeof(xml_noise) / sizeof(xml_noise[0])));
+	tcase_add_loop_test(tc, xml_noise_rejected, 0,
+	                    (int)(sizeof(xml_noise) / sizeof(xml_noise[0])));
 	tcase_add_test(tc, xml_every_prefix_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("device-model");
 	tcase_add_loop_test(tc, cmdline_fixture_processes, 0,
-			    (int)(sizeof(dm_files) / sizeof(dm_files[0])));
+	                    (int)(sizeof(dm_files) / sizeof(dm_files[0])));
 	tcase_add_test(tc, cmdline_forms);
-	tcase_add_loop_test(tc, cmdline_bad_rejected, 0, (int)(sizeof(cmd_bad) / sizeof(cmd_bad[0])));
+	tcase_add_loop_test(tc, cmdline_bad_rejected, 0,
+	                    (int)(sizeof(cmd_bad) / sizeof(cmd_bad[0])));
 	tcase_add_loop_test(tc, cmdline_noise_rejected, 0,
-			    (int)(sizeof(cmd_noise) / sizeof(cmd_noise[0])));
+	                    (int)(sizeof(cmd_noise) / sizeof(cmd_noise[0])));
 	tcase_add_test(tc, dm_pid_over_fixture_tree);
 	tcase_add_test(tc, dm_pid_lowest_of_several);
 	tcase_add_test(tc, dm_pid_long_cmdline);

@@ -21,6 +21,7 @@ Suite *diagnosis_suite(void);
 Suite *sparkline_suite(void);
 Suite *testdriver_suite(void);
 Suite *cgroupscan_suite(void);
+Suite *kinds_suite(void);
 Suite *openvz_suite(void);
 Suite *xen_suite(void);
 

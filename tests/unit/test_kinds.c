@@ -1,0 +1,122 @@
+/* Guests without a host process of their own: OpenVZ beancounter refusals as a victim sign, hypervisor CPU time. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "tui/columns.h"
+#include "tui/model.h"
+#include "unit.h"
+
+static struct backend be_vz;
+
+static struct guest_ident *add_guest(struct guest_list *l, const char *kind, const char *uuid, const char *name,
+				     int id)
+{
+	struct guest_ident *g = guest_list_add(l);
+	ck_assert_ptr_nonnull(g);
+	g->backend = &be_vz;
+	snprintf(g->kind, sizeof(g->kind), "%s", kind);
+	snprintf(g->uuid, sizeof(g->uuid), "%s", uuid);
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	g->id = id;
+	g->state = GUEST_STATE_RUNNING;
+	return g;
+}
+
+static struct guest_row *row_named(struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->rows[i].g.name, name) == 0)
+			return &m->rows[i];
+	ck_abort_msg("no row %s", name);
+	return NULL;
+}
+
+/* Container 101's kmemsize and dcachesize failcnts rise between two readings; 999 is not there. */
+START_TEST(openvz_failcnt_rise_is_a_victim_sign)
+{
+	char *dir = scratch_make();
+	char proc[4096];
+	scratch_copy_tree("openvz-host/t0/proc", dir, "proc");
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	struct model m;
+	ck_assert_int_eq(model_init(&m, proc), 0);
+	struct guest_list l;
+	guest_list_init(&l);
+	add_guest(&l, "openvz", "00000000-0000-0000-0000-000000000101", "101", 101);
+	add_guest(&l, "openvz", "00000000-0000-0000-0000-000000000999", "999", 999);
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert_uint_eq(row_named(&m, "101")->victim, 0);
+
+	scratch_copy_tree("openvz-host/t1/proc", dir, "proc");
+	model_sample(&m);
+	struct guest_row *a = row_named(&m, "101"), *b = row_named(&m, "999");
+	ck_assert_uint_ne(a->victim & VICTIM_LIMIT, 0);
+	ck_assert_uint_eq(a->ubc_failing, 2);
+	ck_assert_str_eq(a->ubc_failed, "kmemsize,dcachesize");
+	ck_assert_uint_eq(b->victim & VICTIM_LIMIT, 0);
+	char role[32];
+	column_role(a, role, sizeof(role));
+	ck_assert_str_eq(role, "V:limit");
+
+	/* No new refusal in the next interval: no longer a victim. */
+	model_sample(&m);
+	ck_assert_uint_eq(row_named(&m, "101")->victim & VICTIM_LIMIT, 0);
+	guest_list_free(&l);
+	model_free(&m);
+	scratch_remove(dir);
+}
+END_TEST
+
+/* A guest with no host process (a PV Xen guest) gets its CPU% from the hypervisor's CPU time. */
+START_TEST(hypervisor_cpu_time_gives_cpu_pct)
+{
+	struct model m;
+	ck_assert_int_eq(model_init(&m, "/proc"), 0);
+	struct guest_list l;
+	guest_list_init(&l);
+	struct guest_ident *g = add_guest(&l, "xen", "11111111-0000-0000-0000-000000000001", "pv", 3);
+	g->hv_cpu_ns = 10000000000ull;
+	g->stats_t_ns = 1000000000000ull;
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert(isnan(row_named(&m, "pv")->rates.cpu_pct));
+
+	/* 1.5 s of CPU in 2 s: 75% of a core. */
+	l.v[0].hv_cpu_ns += 1500000000ull;
+	l.v[0].stats_t_ns += 2000000000ull;
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert(fabs(row_named(&m, "pv")->rates.cpu_pct - 75.0) < 1e-9);
+	/* The host columns stay unknown: there is no host process. */
+	ck_assert_uint_eq(row_named(&m, "pv")->rss_bytes, GT_UNKNOWN);
+	ck_assert(isnan(row_named(&m, "pv")->rates.steal_pct));
+
+	/* Stopped: no rate, and no rate across the restart either. */
+	l.v[0].state = GUEST_STATE_SHUTOFF;
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert(isnan(row_named(&m, "pv")->rates.cpu_pct));
+	l.v[0].state = GUEST_STATE_RUNNING;
+	l.v[0].hv_cpu_ns = 5;
+	l.v[0].stats_t_ns += 2000000000ull;
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert(isnan(row_named(&m, "pv")->rates.cpu_pct));
+	guest_list_free(&l);
+	model_free(&m);
+}
+END_TEST
+
+Suite *kinds_suite(void)
+{
+	Suite *s = suite_create("kinds");
+	TCase *tc = tcase_create("openvz and xen");
+	tcase_add_test(tc, openvz_failcnt_rise_is_a_victim_sign);
+	tcase_add_test(tc, hypervisor_cpu_time_gives_cpu_pct);
+	suite_add_tcase(s, tc);
+	return s;
+}
