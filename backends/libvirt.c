@@ -629,6 +629,8 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 		return -1;
 	g->backend = be;
 	snprintf(g->kind, sizeof(g->kind), "%s", lp->kind);
+	/* libvirt's containers are measured like any container: by their cgroup. */
+	g->container = strcmp(lp->kind, "libvirt-lxc") == 0 || strcmp(lp->kind, "openvz") == 0;
 	const char *name = virDomainGetName(dom);
 	snprintf(g->name, sizeof(g->name), "%s", name ? name : "");
 	if (virDomainGetUUIDString(dom, g->uuid) < 0)
