@@ -40,8 +40,13 @@ void lxc_container_key(const char *lxcpath, const char *name, char *out, size_t 
 
 const char *lxc_default_path(void)
 {
-	const char *p = lxc_get_global_config_item("lxc.lxcpath");
-	return p && p[0] ? p : "/var/lib/lxc";
+	/* liblxc allocates the value and never frees it: ask once, keep it. */
+	static const char *path;
+	if (!path) {
+		const char *p = lxc_get_global_config_item("lxc.lxcpath");
+		path = p && p[0] ? p : "/var/lib/lxc";
+	}
+	return path;
 }
 
 static int lx_open(struct backend *be, char *err, size_t errlen)

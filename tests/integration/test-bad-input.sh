@@ -38,8 +38,10 @@ check "unknown URI scheme names the URI" grep -qF "nosuchdriver:///system" "$err
 LIBVIRT_DEFAULT_URI=test:///default "$GUESTTOP" -b -n 2 -d 0.2 --format csv >"$out" 2>"$err"
 rc=$?
 check "LIBVIRT_DEFAULT_URI is honoured (test driver)" [ "$rc" -eq 0 ] && grep -q '^[^,]*,test,test,' "$out"
-check "a guest without a host process has empty host columns" \
-	awk -F, 'NR == 3 && $7 == "" && $10 == "" { found = 1 } END { exit !found }' "$out"
+check "a guest without a host process has empty host columns (RSS, disk)" \
+	awk -F, 'NR == 3 && $3 == "test" && $10 == "" && $11 == "" && $12 == "" { found = 1 } END { exit !found }' "$out"
+check "its CPU% comes from the hypervisor's CPU time" \
+	awk -F, 'NR == 3 && $3 == "test" && $7 != "" { found = 1 } END { exit !found }' "$out"
 check "the test driver's guest has its vCPUs and memory" \
 	awk -F, 'NR == 3 && $6 > 0 && $9 > 0 { found = 1 } END { exit !found }' "$out"
 
