@@ -118,6 +118,8 @@ enum guest_action {
 };
 
 struct backend;
+struct new_guest;
+struct ng_errors;
 
 struct backend_ops {
 	const char *name;
@@ -141,6 +143,14 @@ struct backend_ops {
 	 */
 	int (*console)(struct backend *be, const char *uuid, int in_fd, int out_fd, char *err,
 		       size_t errlen);
+	/*
+	 * New guests. validate_new checks against the host (name unused, memory,
+	 * pool space, files) and adds field errors; create_new makes the guest
+	 * and, when any step fails, removes what it made before. Both may block.
+	 */
+	int (*validate_new)(struct backend *be, const struct new_guest *ng, struct ng_errors *errs);
+	int (*create_new)(struct backend *be, const struct new_guest *ng, char *info, size_t infolen,
+			  struct ng_errors *errs);
 	void (*close)(struct backend *be);
 };
 

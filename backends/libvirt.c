@@ -845,6 +845,18 @@ static int undefine(virDomainPtr dom)
 	return virDomainUndefine(dom);
 }
 
+virConnectPtr libvirt_conn_ref(struct backend *be)
+{
+	virConnectPtr conn = NULL;
+	pthread_mutex_lock(&be->lock);
+	if (be->connected && be->priv && be->ops == &libvirt_backend_ops) {
+		conn = ((struct libvirt_priv *)be->priv)->conn;
+		virConnectRef(conn);
+	}
+	pthread_mutex_unlock(&be->lock);
+	return conn;
+}
+
 static int lv_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
 		     size_t infolen, char *err, size_t errlen)
 {
@@ -1003,5 +1015,7 @@ const struct backend_ops libvirt_backend_ops = {
 	.alive = lv_alive,
 	.action = lv_action,
 	.console = lv_console,
+	.validate_new = libvirt_validate_new,
+	.create_new = libvirt_create_new,
 	.close = lv_close,
 };

@@ -20,6 +20,18 @@ int libvirt_parse_status_xml(const char *buf, size_t len, pid_t *pid, pid_t *tid
 /* Is `name` safe to use as one path component (no '/', not "." or "..")? */
 int libvirt_name_is_path_safe(const char *name);
 
+struct backend;
+struct new_guest;
+struct ng_errors;
+
+/* New KVM guests: from an ISO onto a new volume, or from a template volume (backends/libvirt_create.c). */
+int libvirt_validate_new(struct backend *be, const struct new_guest *ng, struct ng_errors *errs);
+int libvirt_create_new(struct backend *be, const struct new_guest *ng, char *info, size_t infolen,
+		       struct ng_errors *errs);
+
+/* The backend's connection with a reference taken (virConnectClose it), or NULL when not connected. */
+struct _virConnect *libvirt_conn_ref(struct backend *be);
+
 /* Is the URI's host part empty, so the guests' processes run on this host? */
 int libvirt_uri_is_local(const char *uri);
 

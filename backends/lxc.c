@@ -16,6 +16,7 @@
 #include "backends/backend.h"
 #include "backends/cgroup.h"
 #include "backends/procfs.h"
+#include "config/newguest.h"
 
 #define CONSOLE_ESCAPE 0x1d	/* Ctrl-], as for every guest */
 
@@ -290,6 +291,90 @@ out:
 	return ret;
 }
 
+static int lx_validate_new(struct backend *be, const struct new_guest *ng, struct ng_errors *errs)
+{
+	unsigned before = errs->n;
+	struct lxc_priv *lp;
+	char path[4200];
+	pthread_mutex_lock(&be->lock);
+	lp = be->connected ? be->priv : NULL;
+	pthread_mutex_unlock(&be->lock);
+	if (!lp) {
+		ng_error(errs, "backend", "lxc: not available");
+		return -1;
+	}
+	struct lxc_container *c = lxc_container_new(ng->name, lp->lxcpath);
+	if (c && c->is_defined(c))
+		ng_error(errs, "name", "a container named %s exists already", ng->name);
+	if (c)
+		lxc_container_put(c);
+	/* A template is a name from liblxc's templates directory (the busybox one works offline). */
+	static const char *tdir;
+	if (!tdir) {
+		/* liblxc allocates the value and never frees it: ask once. */
+		const char *t = lxc_get_global_config_item("lxc.templatedir");
+		tdir = t && t[0] ? t : "/usr/share/lxc/templates";
+	}
+	snprintf(path, sizeof(path), "%s/lxc-%s", tdir, ng->template);
+	if (strchr(ng->template, '/') || access(path, X_OK) < 0)
+		ng_error(errs, "template", "no LXC template %s (%s)", ng->template, path);
+	if (strncmp(ng->network, "bridge:", 7) && strcmp(ng->network, "none"))
+		ng_error(errs, "network", "a container takes none or bridge:NAME");
+	return errs->n > before ? -1 : 0;
+}
+
+static int lx_create_new(struct backend *be, const struct new_guest *ng, char *info, size_t infolen,
+			 struct ng_errors *errs)
+{
+	struct lxc_priv *lp;
+	pthread_mutex_lock(&be->lock);
+	lp = be->connected ? be->priv : NULL;
+	pthread_mutex_unlock(&be->lock);
+	if (!lp) {
+		ng_error(errs, "backend", "lxc: not available");
+		return -1;
+	}
+	struct lxc_container *c = lxc_container_new(ng->name, lp->lxcpath);
+	if (!c) {
+		ng_error(errs, "name", "lxc: cannot make a container named %s", ng->name);
+		return -1;
+	}
+	int ret = -1;
+	char args[sizeof(ng->template_args)];
+	char *argv[64];
+	int argc = 0;
+	snprintf(args, sizeof(args), "%s", ng->template_args);
+	for (char *save = NULL, *t = strtok_r(args, " ", &save); t && argc < 63; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	if (!strncmp(ng->network, "bridge:", 7)) {
+		c->set_config_item(c, "lxc.net.0.type", "veth");
+		c->set_config_item(c, "lxc.net.0.link", ng->network + 7);
+		c->set_config_item(c, "lxc.net.0.flags", "up");
+	} else {
+		c->set_config_item(c, "lxc.net.0.type", "empty");
+	}
+	if (!c->create(c, ng->template, NULL, NULL, LXC_CREATE_QUIET, argv)) {
+		ng_error(errs, "template", "lxc: the %s template failed%s%s", ng->template,
+			 c->error_string ? ": " : "", c->error_string ? c->error_string : "");
+		goto out;
+	}
+	if (ng->start) {
+		c->want_daemonize(c, true);
+		if (!c->start(c, 0, NULL)) {
+			ng_error(errs, "", "lxc: %s was created but would not start; removed again", ng->name);
+			/* Nothing half-made: the container goes with its rootfs. */
+			c->destroy(c);
+			goto out;
+		}
+	}
+	snprintf(info, infolen, "%s created%s", ng->name, ng->start ? " and started" : "");
+	ret = 0;
+out:
+	lxc_container_put(c);
+	return ret;
+}
+
 const struct backend_ops lxc_backend_ops = {
 	.name = "lxc",
 	.open = lx_open,
@@ -297,5 +382,7 @@ const struct backend_ops lxc_backend_ops = {
 	.alive = lx_alive,
 	.action = lx_action,
 	.console = lx_console,
+	.validate_new = lx_validate_new,
+	.create_new = lx_create_new,
 	.close = lx_close,
 };

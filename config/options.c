@@ -16,14 +16,14 @@ void options_usage(FILE *f, const char *prog)
 		prog);
 #define X(lname, sname, has_arg, argname, help)                                                  \
 	{                                                                                        \
-		char left[48];                                                                   \
+		char left[64];                                                                   \
 		if ((sname) < 0x100)                                                             \
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", (char)(sname), lname,      \
 				 has_arg ? " " : "", has_arg ? (const char *)argname : "");      \
 		else                                                                             \
 			snprintf(left, sizeof(left), "    --%s%s%s", lname, has_arg ? " " : "",  \
 				 has_arg ? (const char *)argname : "");                          \
-		fprintf(f, "  %-26s %s\n", left, help);                                          \
+		fprintf(f, "  %-34s %s\n", left, help);                                          \
 	}
 	GT_OPTIONS(X)
 #undef X
@@ -197,6 +197,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		case 0x104:
 			o->force_after_timeout = true;
 			break;
+		case 0x106:
+			o->new_guest = true;
+			break;
 		case 'h':
 			o->help = true;
 			break;
@@ -224,9 +227,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		}
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && !o->new_guest) {
 		snprintf(err, errlen, "unexpected argument '%.64s'", argv[optind]);
 		return -1;
+	}
+	if (o->new_guest) {
+		o->new_guest_args = argv + optind;
+		o->n_new_guest_args = argc - optind;
+		if (!o->n_new_guest_args) {
+			snprintf(err, errlen, "--new-guest needs KEY=VALUE settings, at least name= and iso= or template=");
+			return -1;
+		}
 	}
 	o->uris_given = o->n_uris > 0;
 	if (o->n_uris == 0) {

@@ -7,7 +7,10 @@
 
 #include "backends/backend.h"
 #include "backends/libvirt.h"
+#include "backends/audit.h"
 #include "backends/lxc.h"
+#include "config/newguest.h"
+#include "widgets/text.h"
 #include "config/options.h"
 #include "tui/batch.h"
 #include "tui/console.h"
@@ -15,6 +18,54 @@
 #ifndef GUESTTOP_VERSION
 #define GUESTTOP_VERSION "0.1"
 #endif
+
+/*
+ * --new-guest: the same checks and messages as the form, for scripts. Each
+ * error is one line naming its field; nothing is left half-made.
+ */
+static int run_new_guest(const struct options *o, struct backend *bes, size_t n)
+{
+	struct new_guest ng;
+	struct ng_errors errs = { 0 };
+	char err[BACKEND_ERR_MAX], info[512] = "";
+	new_guest_defaults(&ng);
+	for (int i = 0; i < o->n_new_guest_args; i++)
+		new_guest_set(&ng, o->new_guest_args[i], &errs);
+	new_guest_check(&ng, &errs);
+	struct backend *be = NULL;
+	const char *want = strcmp(ng.backend, "lxc") == 0 ? "lxc" : "libvirt";
+	for (size_t i = 0; i < n && !be; i++)
+		if (strcmp(bes[i].ops->name, want) == 0)
+			be = &bes[i];
+	int ret = 1;
+	if (!be) {
+		ng_error(&errs, "backend", "no %s backend in use", want);
+	} else if (!errs.n && backend_open(be, err, sizeof(err)) < 0) {
+		ng_error(&errs, "backend", "%s", err);
+	} else if (!errs.n && be->readonly) {
+		ng_error(&errs, "backend", "%s is watched read-only", be->uri);
+	} else if (!errs.n && (!be->ops->validate_new || !be->ops->create_new)) {
+		ng_error(&errs, "backend", "%s cannot create guests", be->ops->name);
+	} else if (!errs.n && be->ops->validate_new(be, &ng, &errs) == 0) {
+		if (be->ops->create_new(be, &ng, info, sizeof(info), &errs) == 0)
+			ret = 0;
+		audit_open(NULL);
+		audit_record(be->uri, ng.name, "-", "create", ret == 0,
+			     ret == 0 ? info : errs.n ? errs.e[0].msg : "failed");
+		audit_close();
+	}
+	for (unsigned i = 0; i < errs.n; i++) {
+		char esc[1024];
+		text_escape(errs.e[i].msg, esc, sizeof(esc));
+		if (errs.e[i].field[0])
+			fprintf(stderr, "guesttop: %s: %s\n", errs.e[i].field, esc);
+		else
+			fprintf(stderr, "guesttop: %s\n", esc);
+	}
+	if (ret == 0)
+		printf("%s\n", info);
+	return ret;
+}
 
 int main(int argc, char **argv)
 {
@@ -70,9 +121,11 @@ int main(int argc, char **argv)
 		n++;
 	}
 	/* The console follows libvirt's events and keepalive; batch mode needs neither. */
-	if (!o.batch && backend_events_start() < 0)
+	if (!o.batch && !o.new_guest && backend_events_start() < 0)
 		fprintf(stderr, "guesttop: no libvirt event loop: state changes show at the next refresh\n");
-	if (o.batch)
+	if (o.new_guest)
+		ret = run_new_guest(&o, bes, n);
+	else if (o.batch)
 		ret = batch_run(&o, bes, n, stdout);
 	else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "guesttop: the console needs a terminal; use -b for batch mode\n");
