@@ -38,9 +38,11 @@ int audit_open(const char *path)
 
 void audit_close(void)
 {
+	pthread_mutex_lock(&audit_lock);
 	if (audit_fd >= 0)
 		close(audit_fd);
 	audit_fd = -1;
+	pthread_mutex_unlock(&audit_lock);
 	closelog();
 }
 

@@ -156,6 +156,8 @@ int guest_list_copy(struct guest_list *dst, const struct guest_list *src)
 	return 0;
 }
 
+bool backend_threads_abandoned;
+
 int backend_init(struct backend *be, const struct backend_ops *ops, const char *uri,
 		 const struct host_paths *paths)
 {

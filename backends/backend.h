@@ -190,6 +190,9 @@ void backend_close(struct backend *be);
 int backend_action(struct backend *be, const char *uuid, enum guest_action action, char *info,
 		   size_t infolen, char *err, size_t errlen);
 const char *guest_action_name(enum guest_action a);
+/* A worker thread was left stuck in a backend call at exit: do not close the backends under it. */
+extern bool backend_threads_abandoned;
+
 /* Start libvirt's event loop thread (events, keepalive); call once before connecting. */
 int backend_events_start(void);
 

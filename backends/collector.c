@@ -156,6 +156,16 @@ int collector_start(struct collector *c)
 	return 0;
 }
 
+/* After this no libvirt event can reach the collector: the callbacks read on_change under the lock. */
+static void collector_unhook(struct collector *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		pthread_mutex_lock(&c->bes[i].lock);
+		c->bes[i].on_change = NULL;
+		pthread_mutex_unlock(&c->bes[i].lock);
+	}
+}
+
 void collector_free(struct collector *c)
 {
 	if (!c)
@@ -171,13 +181,12 @@ void collector_free(struct collector *c)
 		until.tv_sec += 1;
 		if (pthread_timedjoin_np(c->thread, NULL, &until) != 0) {
 			pthread_detach(c->thread);
-			for (size_t i = 0; i < c->n; i++)
-				c->bes[i].on_change = NULL;
+			backend_threads_abandoned = true;
+			collector_unhook(c);
 			return;
 		}
 	}
-	for (size_t i = 0; i < c->n; i++)
-		c->bes[i].on_change = NULL;
+	collector_unhook(c);
 	guest_list_free(&c->latest);
 	pthread_cond_destroy(&c->wake);
 	pthread_mutex_destroy(&c->lock);

@@ -2,6 +2,7 @@
 #include "backends/executor.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,11 @@ static void *executor_main(void *arg)
 		pthread_mutex_unlock(&ex->lock);
 
 		struct action_result r = { .job = job };
-		r.ok = backend_action(job.be, job.uuid, job.action, r.msg, sizeof(r.msg), r.msg,
-				      sizeof(r.msg)) == 0;
+		char info[sizeof(r.msg)] = "";
+		/* Two buffers: a backend may quote its answer in its error. */
+		r.ok = backend_action(job.be, job.uuid, job.action, info, sizeof(info), r.msg, sizeof(r.msg)) == 0;
+		if (r.ok)
+			memcpy(r.msg, info, sizeof(r.msg));
 		if (ex->done)
 			ex->done(&r, ex->opaque);
 
@@ -79,6 +83,15 @@ void executor_free(struct executor *ex)
 	if (!ex)
 		return;
 	pthread_mutex_lock(&ex->lock);
+	/* Jobs never started are said to be abandoned, not dropped silently. */
+	while (ex->n_jobs) {
+		struct action_result r = { .job = ex->jobs[ex->job_head], .ok = false };
+		snprintf(r.msg, sizeof(r.msg), "abandoned: guesttop quit before it ran");
+		ex->job_head = (ex->job_head + 1) % QUEUE_MAX;
+		ex->n_jobs--;
+		if (ex->done)
+			ex->done(&r, ex->opaque);
+	}
 	ex->stop = true;
 	pthread_cond_signal(&ex->wake);
 	pthread_mutex_unlock(&ex->lock);
@@ -88,6 +101,7 @@ void executor_free(struct executor *ex)
 	if (pthread_timedjoin_np(ex->thread, NULL, &until) != 0) {
 		/* Stuck in a daemon that does not answer: leave it; the process is ending. */
 		pthread_detach(ex->thread);
+		backend_threads_abandoned = true;
 		return;
 	}
 	pthread_cond_destroy(&ex->wake);

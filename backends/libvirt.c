@@ -222,26 +222,31 @@ int backend_events_start(void)
 	return 0;
 }
 
+/* Tell the collector, unless it is gone (collector_unhook clears on_change under the lock). */
+static void notify(struct backend *be)
+{
+	pthread_mutex_lock(&be->lock);
+	if (be->on_change)
+		be->on_change(be->on_change_opaque);
+	pthread_mutex_unlock(&be->lock);
+}
+
 static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
-	struct backend *be = opaque;
 	(void)conn;
 	(void)dom;
 	(void)event;
 	(void)detail;
-	if (be->on_change)
-		be->on_change(be->on_change_opaque);
+	notify(opaque);
 	return 0;
 }
 
 /* libvirtd went away (keepalive or a closed socket): have the collector notice now. */
 static void on_close(virConnectPtr conn, int reason, void *opaque)
 {
-	struct backend *be = opaque;
 	(void)conn;
 	(void)reason;
-	if (be->on_change)
-		be->on_change(be->on_change_opaque);
+	notify(opaque);
 }
 
 static int lv_open(struct backend *be, char *err, size_t errlen)

@@ -217,7 +217,12 @@ static int lx_action(struct backend *be, const char *uuid, enum guest_action act
 		     c->save_config(c, NULL);
 		break;
 	case GA_DELETE:
-	case GA_DELETE_WITH_DISKS: ok = c->destroy(c); break;	/* its rootfs goes with it */
+		/* A container's root file system is its disk: it cannot be kept. */
+		snprintf(err, errlen, "lxc: %s: a container's root file system goes with it: use 'delete with its disks'",
+			 c->name);
+		lxc_container_put(c);
+		return -1;
+	case GA_DELETE_WITH_DISKS: ok = c->destroy(c); break;
 	case GA_DISPLAY:
 		snprintf(info, infolen, "containers have no graphical display");
 		ok = true;

@@ -36,5 +36,8 @@ bool action_allowed(const struct action_def *a, const struct guest_ident *g)
 	/* A transient guest has no definition to save, autostart or delete; unknown: let libvirt say. */
 	if (a->needs_persistent && g->persistent == 0)
 		return false;
+	/* A container's root file system is its disk: it can only be deleted with it. */
+	if (a->ga == GA_DELETE && g->container)
+		return false;
 	return (a->states >> g->state) & 1u;
 }

@@ -91,6 +91,12 @@ static void install_signals(void)
 	sigaction(SIGFPE, &crash, NULL);
 	sigaction(SIGILL, &crash, NULL);
 	sigaction(SIGABRT, &crash, NULL);
+	/* Ctrl-\ and the resource-limit signals also dump core: restore the terminal first. */
+	sigaction(SIGQUIT, &crash, NULL);
+	sigaction(SIGTRAP, &crash, NULL);
+	sigaction(SIGSYS, &crash, NULL);
+	sigaction(SIGXCPU, &crash, NULL);
+	sigaction(SIGXFSZ, &crash, NULL);
 }
 
 /*
@@ -725,13 +731,18 @@ static const struct pending_shutdown *pending_shutdown_of(const struct console *
 	return NULL;
 }
 
-static void add_pending_shutdown(struct console *c, const struct guest_ref *ref)
+static void drop_pending_shutdown(struct console *c, const struct guest_ref *ref)
 {
 	for (size_t i = 0; i < c->n_shutdowns; i++)
 		if (c->shutdowns[i].ref.be == ref->be && strcmp(c->shutdowns[i].ref.uuid, ref->uuid) == 0) {
 			c->shutdowns[i] = c->shutdowns[--c->n_shutdowns];
-			break;
+			return;
 		}
+}
+
+static void add_pending_shutdown(struct console *c, const struct guest_ref *ref)
+{
+	drop_pending_shutdown(c, ref);
 	struct pending_shutdown *v = realloc(c->shutdowns, (c->n_shutdowns + 1) * sizeof(*v));
 	if (!v)
 		return;
@@ -798,14 +809,21 @@ static void attach_console(struct console *c, const struct guest_ref *ref)
 	int rc = be->ops->console(be, ref->uuid, STDIN_FILENO, STDOUT_FILENO, err, sizeof(err));
 	if (have_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	audit_record(be->uri, ref->name, ref->uuid, "console", rc == 0, rc == 0 ? err : err);
+	/* Whatever modes the guest set (charset, scroll region, mouse), a soft reset undoes them. */
+	static const char soft_reset[] = "\033[!p\033[?1000l\033[?1002l\033[?1006l\033(B";
+	if (write(STDOUT_FILENO, soft_reset, sizeof(soft_reset) - 1) < 0) {
+		/* the redraw below is all we can do */
+	}
+	audit_record(be->uri, ref->name, ref->uuid, "console", rc == 0, err);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
+	char emsg[BACKEND_ERR_MAX * 4];
+	text_escape(err, emsg, sizeof(emsg));
 	if (rc < 0)
-		console_message(c, true, "%s", err);
+		console_message(c, true, "%s", emsg);
 	else
-		console_message(c, false, "%s: console closed%s%s", esc, err[0] ? ": " : "", err);
+		console_message(c, false, "%s: console closed%s%s", esc, emsg[0] ? ": " : "", emsg);
 }
 
 static void open_dialog(struct console *c, int ga, const struct action_def *def)
@@ -874,9 +892,13 @@ static void run_action(struct console *c, const struct action_def *def)
 		if (first_refused) {
 			char esc[GUEST_NAME_MAX * 4];
 			text_escape(first_refused->g.name, esc, sizeof(esc));
-			console_message(c, true, "cannot %s %s: it is %s%s", def->label, esc,
-					guest_state_name(first_refused->g.state),
-					first_refused->g.persistent == 0 && def->needs_persistent ? " and transient" : "");
+			if (def->ga == GA_DELETE && first_refused->g.container)
+				console_message(c, true, "%s: a container's root file system goes with it: "
+						"use 'delete with its disks' (F9)", esc);
+			else
+				console_message(c, true, "cannot %s %s: it is %s%s", def->label, esc,
+						guest_state_name(first_refused->g.state),
+						first_refused->g.persistent == 0 && def->needs_persistent ? " and transient" : "");
 		}
 		return;
 	}
@@ -947,14 +969,22 @@ static void follow_actions(struct console *c)
 	struct action_result res;
 	bool any = false;
 	while (executor_poll(c->ex, &res)) {
-		char esc[GUEST_NAME_MAX * 4];
+		char esc[GUEST_NAME_MAX * 4], msg[BACKEND_ERR_MAX * 4];
 		text_escape(res.job.name, esc, sizeof(esc));
+		/* Backend messages may quote a tenant's names: escaped like the names themselves. */
+		text_escape(res.msg, msg, sizeof(msg));
+		if (!res.ok && res.job.action == GA_SHUTDOWN) {
+			/* A shutdown that was never requested must not lead to a force off. */
+			struct guest_ref ref = { .be = res.job.be };
+			snprintf(ref.uuid, sizeof(ref.uuid), "%s", res.job.uuid);
+			drop_pending_shutdown(c, &ref);
+		}
 		if (!res.ok)
-			console_message(c, true, "%s: %s failed: %s", esc, guest_action_name(res.job.action), res.msg);
+			console_message(c, true, "%s: %s failed: %s", esc, guest_action_name(res.job.action), msg);
 		else if (res.job.action == GA_DISPLAY)
-			console_message(c, false, "%s: display %s", esc, res.msg);
+			console_message(c, false, "%s: display %s", esc, msg);
 		else if (res.job.action == GA_DELETE_WITH_DISKS)
-			console_message(c, false, "%s: deleted; %s", esc, res.msg);
+			console_message(c, false, "%s: deleted; %s", esc, msg);
 		else if (res.job.action == GA_SHUTDOWN)
 			console_message(c, false, "%s: shutdown requested; force off offered after %lds", esc,
 					c->o->shutdown_timeout_s);

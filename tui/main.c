@@ -132,7 +132,8 @@ int main(int argc, char **argv)
 		ret = 1;
 	} else
 		ret = console_run(&o, bes, n);
-	for (size_t i = 0; i < n; i++)
+	/* A thread stuck in a hung daemon may still use a backend: leave them to the exit. */
+	for (size_t i = 0; i < n && !backend_threads_abandoned; i++)
 		backend_close(&bes[i]);
 	return ret;
 }

@@ -495,7 +495,8 @@ size_t model_hurters(const struct model *m, size_t victim, struct hurter *out, s
 	/* The CPUs the victim's vCPUs may run on: where another guest's work makes them wait. */
 	for (unsigned i = 0; i < v->probe.n_threads; i++) {
 		const struct thread_probe *t = &v->probe.threads[i];
-		if (t->vcpu < 0)
+		/* A VM waits in its vCPU threads; a container in any of its tasks. */
+		if (t->vcpu < 0 && !v->g.container)
 			continue;
 		any_vcpu = true;
 		for (unsigned c = 0; c < ncpu; c++)

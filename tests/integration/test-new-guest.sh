@@ -87,7 +87,7 @@ rc=$?
 check "--new-guest from a template exits 0 ($out)" [ "$rc" -eq 0 ]
 check "the cloned guest runs" bash -c '[ "$($1 domstate "$2" | head -n 1)" = running ]' _ "$V" $P-tpl
 if serial_says $P-tpl; then ok "the cloned guest boots the template's boot sector"; else not_ok "the cloned guest boots the template's boot sector" "no line on its serial port"; fi
-check "its disk is a new volume backed by the template" bash -c 'qemu-img info "$1" 2>/dev/null | grep -q "backing file: $2"' _ "$POOL_DIR/$P-tpl.qcow2" "$POOL_DIR/$P-template.img"
+check "its disk is a new volume backed by the template" bash -c 'qemu-img info -U "$1" 2>/dev/null | grep -q "backing file: $2"' _ "$POOL_DIR/$P-tpl.qcow2" "$POOL_DIR/$P-template.img"
 sleep 1
 sum1=$(sha256sum "$POOL_DIR/$P-template.img" | cut -d' ' -f1)
 check "the template volume is unchanged" [ "$sum0" = "$sum1" ]
