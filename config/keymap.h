@@ -38,6 +38,7 @@
 	X(GA_DELETE, "delete the definition (type the name to confirm; disks are kept)") \
 	X(GA_CONSOLE, "attach to the serial console (Ctrl-] returns)") \
 	X(GA_DISPLAY, "show the graphical display's address (VNC/SPICE)") \
+	X(NEW_GUEST, "install a new guest from an ISO or a template") \
 	X(HELP, "this help") \
 	X(REDRAW, "redraw the screen") \
 	X(QUIT, "quit")

@@ -90,6 +90,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->format = FORMAT_TEXT;
 	o->sort_column = COL_CPU;
 	o->shutdown_timeout_s = 60;
+	o->image_dirs = "/var/lib/libvirt/images";
 	o->want_libvirt = o->want_lxc = o->want_cgroup = true;
 	o->proc_root = "/proc";
 	o->sys_root = "/sys";
@@ -199,6 +200,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			break;
 		case 0x106:
 			o->new_guest = true;
+			break;
+		case 0x107:
+			o->image_dirs = optarg;
 			break;
 		case 'h':
 			o->help = true;

@@ -27,6 +27,7 @@ struct options {
 	bool readonly;
 	long shutdown_timeout_s;
 	bool force_after_timeout;
+	const char *image_dirs;
 	bool new_guest;
 	char **new_guest_args;		/* (borrowed from argv) the KEY=VALUE settings */
 	int n_new_guest_args;
@@ -49,6 +50,7 @@ struct options {
 	X("readonly", 'r', 0, NULL, "watch only: hide and refuse every action on guests") \
 	X("shutdown-timeout", 0x103, 1, "SECONDS", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
 	X("force-after-timeout", 0x104, 0, NULL, "force off without asking when a shutdown times out") \
+	X("image-dirs", 0x107, 1, "DIRS", "where the new-guest form looks for ISOs and template images, ':'-separated (default /var/lib/libvirt/images)") \
 	X("new-guest", 0x106, 0, NULL, "create a guest from the KEY=VALUE settings that follow (see the man page) and exit") \
 	X("help", 'h', 0, NULL, "show this help and exit") \
 	X("version", 'V', 0, NULL, "show the version and exit")

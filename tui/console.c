@@ -117,7 +117,7 @@ static void redirect_stderr(void)
 	close(fd);
 }
 
-static void console_message(struct console *c, bool error, const char *fmt, ...)
+void console_message(struct console *c, bool error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -553,6 +553,10 @@ static void draw(struct console *c)
 		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc, q or Enter: back to the guests");
 		refresh();
 		return;
+	case SCREEN_NEW_GUEST:
+		ngform_draw(c, height, width);
+		refresh();
+		return;
 	case SCREEN_HOST:
 		hostview_draw(c, height, width);
 		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc or q: back to the guests");
@@ -572,7 +576,7 @@ static void draw(struct console *c)
 		draw_status(c, height - 2, width);
 	static const struct funcbar_item fkeys[] = {
 		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
-		{ "F5", "Host" }, { "F6", "SortBy" }, { "F9", "Action" }, { "F10", "Quit" },
+		{ "F5", "Host" }, { "F6", "SortBy" }, { "F7", "New" }, { "F9", "Action" }, { "F10", "Quit" },
 	};
 	static const struct funcbar_item fkeys_ro[] = {
 		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
@@ -966,6 +970,29 @@ static void open_action_menu(struct console *c)
 /* Results of finished actions, and shutdowns that ran out of time. */
 static void follow_actions(struct console *c)
 {
+	ngform_poll(c);
+	/* A guest just created: offer its console once it is listed. */
+	if (c->attach_offer_name[0] && c->overlay == OVERLAY_NONE && c->screen == SCREEN_TABLE) {
+		for (size_t i = 0; i < c->m.n; i++) {
+			const struct guest_row *r = &c->m.rows[i];
+			if (r->g.backend != c->attach_offer_be || strcmp(r->g.name, c->attach_offer_name) != 0 ||
+			    !guest_state_is_active(r->g.state))
+				continue;
+			char esc[GUEST_NAME_MAX * 4];
+			c->attach_offer_name[0] = '\0';
+			c->n_targets = 1;
+			ref_of(r, &c->targets[0]);
+			memset(&c->dialog, 0, sizeof(c->dialog));
+			text_escape(r->g.name, esc, sizeof(esc));
+			snprintf(c->dialog.title, sizeof(c->dialog.title), "new guest");
+			snprintf(c->dialog.text[0], sizeof(c->dialog.text[0]), "%.200s is running.", esc);
+			snprintf(c->dialog.text[1], sizeof(c->dialog.text[1]), "%s",
+				 "Attach its serial console now? (v shows its VNC display later)");
+			c->pending_ga = GA_CONSOLE_ATTACH;
+			c->overlay = OVERLAY_DIALOG;
+			break;
+		}
+	}
 	struct action_result res;
 	bool any = false;
 	while (executor_poll(c->ex, &res)) {
@@ -1114,6 +1141,10 @@ static bool handle_key(struct console *c, int key)
 {
 	if (key == KEY_RESIZE)
 		return true;
+	if (c->screen == SCREEN_NEW_GUEST) {
+		ngform_key(c, key);
+		return true;
+	}
 	if (c->screen != SCREEN_TABLE) {
 		scroll_screen_key(c, key);
 		return true;
@@ -1126,7 +1157,10 @@ static bool handle_key(struct console *c, int key)
 		switch (dialog_key(&c->dialog, key)) {
 		case DIALOG_YES:
 			c->overlay = OVERLAY_NONE;
-			submit_targets(c, c->pending_ga);
+			if (c->pending_ga == GA_CONSOLE_ATTACH)
+				attach_console(c, &c->targets[0]);
+			else
+				submit_targets(c, c->pending_ga);
 			break;
 		case DIALOG_NO:
 			c->overlay = OVERLAY_NONE;
@@ -1223,6 +1257,12 @@ static bool handle_key(struct console *c, int key)
 		c->n_tags = 0;
 		break;
 	case ACT_ACTION_MENU: open_action_menu(c); break;
+	case ACT_NEW_GUEST:
+		if (c->readonly)
+			console_message(c, true, "read-only: guesttop was started with --readonly; no guest can be created");
+		else
+			ngform_open(c);
+		break;
 	case ACT_GA_START:
 	case ACT_GA_SHUTDOWN:
 	case ACT_GA_REBOOT:
@@ -1333,7 +1373,8 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 		uint64_t now = sampler_now_ns();
 		int wait_ms = now >= c.next_tick_ns ? 0 : (int)((c.next_tick_ns - now) / 1000000ull);
 		/* The first listing is worth showing as soon as it arrives; so are results and countdowns. */
-		if ((!c.have_listing || executor_busy(c.ex) || c.n_shutdowns) && wait_ms > 200)
+		if ((!c.have_listing || executor_busy(c.ex) || c.n_shutdowns || c.ng_job || c.attach_offer_name[0]) &&
+		    wait_ms > 200)
 			wait_ms = c.have_listing ? 200 : 100;
 		timeout(wait_ms);
 		int key = getch();
@@ -1368,6 +1409,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 cleanup:
 	restore_terminal();
 	executor_free(c.ex);
+	ngform_free(&c);
 	audit_close();
 	free(c.tags);
 	free(c.shutdowns);

@@ -14,10 +14,11 @@
 #include "tui/columns.h"
 #include "tui/model.h"
 #include "widgets/dialog.h"
+#include "widgets/form.h"
 #include "widgets/menu.h"
 #include "widgets/table.h"
 
-enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP };
+enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP, SCREEN_NEW_GUEST };
 enum overlay {
 	OVERLAY_NONE,
 	OVERLAY_SORT_MENU,
@@ -104,7 +105,23 @@ struct console {
 	struct guest_ref targets[MAX_TARGETS];
 	size_t n_targets;
 	const void *action_menu_defs[16];	/* (borrowed) struct action_def pointers */
+
+	/* The new-guest form (F7), its file lists, and the creation running behind it. */
+	struct form ng_form;
+	struct ngform_files *ng_files;	/* (owned) */
+	struct ngform_job *ng_job;	/* (owned until done; abandoned if still running at quit) */
+	char attach_offer_name[GUEST_NAME_MAX];	/* offer its console once it is listed */
+	const struct backend *attach_offer_be;
 };
+
+/* The new-guest form (tui/newguest_form.c). */
+void ngform_open(struct console *c);
+void ngform_draw(struct console *c, int height, int width);
+void ngform_key(struct console *c, int key);
+/* Follow a creation in progress; offer the new guest's console when it appears. */
+void ngform_poll(struct console *c);
+void ngform_free(struct console *c);
+void console_message(struct console *c, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The selected guest's row, or NULL. */
 struct guest_row *console_selected(struct console *c);

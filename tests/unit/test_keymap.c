@@ -28,7 +28,8 @@ START_TEST(lookup_default_keys)
 	ck_assert_int_eq(keymap_lookup('I'), ACT_INVERT);
 	ck_assert_int_eq(keymap_lookup('/'), ACT_SEARCH);
 	ck_assert_int_eq(keymap_lookup(KEY_F(3)), ACT_SEARCH);
-	ck_assert_int_eq(keymap_lookup('n'), ACT_SEARCH_NEXT);
+	ck_assert_int_eq(keymap_lookup('N'), ACT_SEARCH_NEXT);
+	ck_assert_int_eq(keymap_lookup('n'), ACT_NEW_GUEST);
 	ck_assert_int_eq(keymap_lookup(12), ACT_REDRAW);
 }
 END_TEST
