@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, testdriver_suite());
 	srunner_add_suite(sr, cgroupscan_suite());
 	srunner_add_suite(sr, kinds_suite());
+	srunner_add_suite(sr, newguest_suite());
 	srunner_add_suite(sr, openvz_suite());
 	srunner_add_suite(sr, xen_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@ Suite *sparkline_suite(void);
 Suite *testdriver_suite(void);
 Suite *cgroupscan_suite(void);
 Suite *kinds_suite(void);
+Suite *newguest_suite(void);
 Suite *openvz_suite(void);
 Suite *xen_suite(void);
 
