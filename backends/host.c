@@ -61,6 +61,7 @@ void host_sample(struct host *h, struct host_sample *out)
 			out->ncpu = (unsigned)n;
 			for (int i = 0; i < n; i++) {
 				struct stat_stack *s = r->cpus->stacks[i];
+				out->cpu_id[i] = STAT_VAL(0, s_int, s, h->stat);
 				out->cpu_pct[i] = first ? NAN
 						 : busy_pct(STAT_VAL(1, sl_int, s, h->stat),
 							    STAT_VAL(2, sl_int, s, h->stat));

@@ -9,6 +9,7 @@
 struct host_sample {
 	unsigned ncpu;
 	double cpu_pct[HOST_MAX_CPUS];	/* busy share of each core over the last interval, NAN first */
+	int cpu_id[HOST_MAX_CPUS];	/* the kernel's number of each (with CPUs offline, not the index) */
 	double cpu_total_pct;		/* busy share of the whole host, 100 = all cores */
 	uint64_t mem_total, mem_used, mem_available;	/* bytes */
 	uint64_t swap_total, swap_used;

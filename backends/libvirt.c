@@ -789,10 +789,16 @@ static int delete_disks(virConnectPtr conn, const char *xml, char *info, size_t 
 	size_t o = 0;
 	int deleted = 0, kept = 0;
 	info[0] = '\0';
+	/* The other guests' definitions: a volume one of them uses is never deleted. */
+	virDomainPtr *doms = NULL;
+	int nd = virConnectListAllDomains(conn, &doms, 0);
+	char **others = nd > 0 ? calloc((size_t)nd, sizeof(char *)) : NULL;
+	for (int i = 0; others && i < nd; i++)
+		others[i] = virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
 	for (const char *p = strstr(xml, "<disk "); p; p = strstr(p + 1, "<disk ")) {
 		const char *tag_end = strchr(p, '>');
 		const char *end = strstr(p, "</disk>");
-		size_t dl, fl;
+		size_t dl, fl, pl = 0, vl = 0;
 		const char *dev = tag_end ? find_attr(p, tag_end, "device", &dl) : NULL;
 		if (!end || !dev || dl != 4 || memcmp(dev, "disk", 4) != 0)
 			continue;
@@ -803,17 +809,38 @@ static int delete_disks(virConnectPtr conn, const char *xml, char *info, size_t 
 		const char *file = find_attr(src, src_end, "file", &fl);
 		if (!file)
 			file = find_attr(src, src_end, "dev", &fl);
-		if (!file || fl == 0 || fl >= 4096)
+		const char *pool_name = find_attr(src, src_end, "pool", &pl);
+		const char *vol_name = find_attr(src, src_end, "volume", &vl);
+		virStorageVolPtr vol = NULL;
+		char path[4096] = "";
+		if (file && fl > 0 && fl < sizeof(path)) {
+			memcpy(path, file, fl);
+			path[fl] = '\0';
+			vol = virStorageVolLookupByPath(conn, path);
+		} else if (pool_name && vol_name && pl < 256 && vl < 256) {
+			/* <source pool='P' volume='V'/>: the volume by its pool. */
+			char pn[256], vn[256];
+			snprintf(pn, sizeof(pn), "%.*s", (int)pl, pool_name);
+			snprintf(vn, sizeof(vn), "%.*s", (int)vl, vol_name);
+			virStoragePoolPtr pool = virStoragePoolLookupByName(conn, pn);
+			vol = pool ? virStorageVolLookupByName(pool, vn) : NULL;
+			if (pool)
+				virStoragePoolFree(pool);
+			char *vp = vol ? virStorageVolGetPath(vol) : NULL;
+			snprintf(path, sizeof(path), "%s", vp ? vp : vn);
+			free(vp);
+		} else {
 			continue;
-		char path[4096];
-		memcpy(path, file, fl);
-		path[fl] = '\0';
-		virStorageVolPtr vol = virStorageVolLookupByPath(conn, path);
-		if (vol && virStorageVolDelete(vol, 0) == 0) {
+		}
+		bool shared = false;
+		for (int i = 0; others && i < nd && !shared; i++)
+			shared = others[i] && path[0] && strstr(others[i], path);
+		const char *why = shared ? "used by another guest" : "not in a storage pool";
+		if (vol && !shared && virStorageVolDelete(vol, 0) == 0) {
 			deleted++;
 		} else {
 			kept++;
-			int w = snprintf(info + o, infolen - o, "%s%s", o ? ", " : "kept (not in a storage pool): ", path);
+			int w = snprintf(info + o, infolen - o, "%skept (%s): %s", o ? "; " : "", why, path);
 			if (w > 0 && (size_t)w < infolen - o)
 				o += (size_t)w;
 		}
@@ -821,6 +848,14 @@ static int delete_disks(virConnectPtr conn, const char *xml, char *info, size_t 
 		if (vol)
 			virStorageVolFree(vol);
 	}
+	for (int i = 0; i < nd; i++) {
+		if (others)
+			free(others[i]);
+		virDomainFree(doms[i]);
+	}
+	free(others);
+	free(doms);
+	virResetLastError();
 	if (!kept)
 		snprintf(info, infolen, "%d disk volume%s deleted", deleted, deleted == 1 ? "" : "s");
 	return kept ? -1 : 0;

@@ -106,7 +106,10 @@ void sampler_diff(const struct guest_counters *prev, const struct guest_counters
 		out->steal_pct = cur->task_steal_pct;
 	else if (prev->have_steal && cur->have_steal && prev->n_steal_threads == cur->n_steal_threads)
 		out->steal_pct = pct(cur->run_delay_ns, prev->run_delay_ns, dt_ns);
-	if (prev->have_io && cur->have_io) {
+	if (cur->container) {
+		out->read_bps = cur->task_read_bps;
+		out->write_bps = cur->task_write_bps;
+	} else if (prev->have_io && cur->have_io) {
 		out->read_bps = per_s(cur->read_bytes, prev->read_bytes, dt_s);
 		out->write_bps = per_s(cur->write_bytes, prev->write_bytes, dt_s);
 	}
@@ -172,8 +175,8 @@ void guest_probe_close(struct guest_probe *p)
 	free(p->threads);
 	free(p->vcpu_tids);
 	for (unsigned i = 0; i < p->n_procs; i++)
-		close_fd(&p->proc_io_fds[i]);
-	free(p->proc_io_fds);
+		close_fd(&p->procs[i].fd);
+	free(p->procs);
 	cgroup_probe_close(&p->cg);
 	for (unsigned i = 0; i < p->n_nics; i++)
 		for (unsigned j = 0; j < 8; j++)
@@ -255,27 +258,40 @@ static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 }
 
 /* Bring the thread list up to date with /proc/PID/task: mark, add, sweep. */
-/* A container's processes, each with its io file: their I/O summed is the container's. */
+/*
+ * A container's processes, each with its io file. A process keeps its last
+ * reading across rescans; one that is new adds nothing until it is read twice,
+ * so processes coming and going never make the container's rate jump.
+ */
 static void scan_container_procs(struct guest_probe *p)
 {
 	pid_t pids[CONTAINER_MAX_TASKS];
 	int n = cgroup_list_members(p->cgfs, p->cg_v1, p->cg_v2, false, pids, CONTAINER_MAX_TASKS);
-	for (unsigned i = 0; i < p->n_procs; i++)
-		close_fd(&p->proc_io_fds[i]);
-	p->n_procs = 0;
-	if (n <= 0)
-		return;
-	int *fds = realloc(p->proc_io_fds, (size_t)n * sizeof(int));
-	if (!fds)
-		return;
-	p->proc_io_fds = fds;
-	for (int i = 0; i < n; i++) {
+	struct proc_io_probe *fresh = n > 0 ? calloc((size_t)n, sizeof(*fresh)) : NULL;
+	unsigned k = 0;
+	for (int i = 0; fresh && i < n; i++) {
+		bool kept = false;
+		for (unsigned j = 0; j < p->n_procs; j++) {
+			if (p->procs[j].pid == pids[i] && p->procs[j].fd >= 0) {
+				fresh[k++] = p->procs[j];
+				p->procs[j].fd = -1;
+				kept = true;
+				break;
+			}
+		}
+		if (kept)
+			continue;
 		char rel[32];
 		snprintf(rel, sizeof(rel), "%d/io", (int)pids[i]);
 		int fd = openat(p->proc_fd, rel, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0)
-			fds[p->n_procs++] = fd;
+			fresh[k++] = (struct proc_io_probe){ .pid = pids[i], .fd = fd };
 	}
+	for (unsigned j = 0; j < p->n_procs; j++)
+		close_fd(&p->procs[j].fd);
+	free(p->procs);
+	p->procs = fresh;
+	p->n_procs = k;
 }
 
 /* The thread ids to watch: the process's own, or every task of a container's cgroup. */
@@ -547,7 +563,7 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	if (++p->reads_since_scan >= THREAD_RESCAN_EVERY)
 		scan_threads(p);
 	out->container = p->container;
-	out->task_steal_pct = NAN;
+	out->task_steal_pct = out->task_read_bps = out->task_write_bps = NAN;
 	read_threads(p, out->t_ns, out);
 	cgroup_probe_read(&p->cg, &out->cg);
 	if (p->container) {
@@ -557,16 +573,31 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 		if (out->cg.have_mem) {
 			out->rss_bytes = out->cg.mem_bytes;
 		}
-		out->have_io = p->n_procs > 0;
-		out->read_bytes = out->write_bytes = 0;
+		/* Rates are summed per process here; sampler_diff takes them as they are. */
+		double dt = p->procs_t_ns && out->t_ns > p->procs_t_ns ? (double)(out->t_ns - p->procs_t_ns) / 1e9 : 0;
+		double rd = 0, wr = 0;
+		bool any = false;
 		for (unsigned i = 0; i < p->n_procs; i++) {
+			struct proc_io_probe *q = &p->procs[i];
 			struct proc_io io;
-			ssize_t m = procfs_pread(p->proc_io_fds[i], buf, sizeof(buf));
-			if (m > 0 && procfs_parse_io(buf, (size_t)m, &io) == 0) {
-				out->read_bytes += io.read_bytes;
-				out->write_bytes += io.write_bytes;
+			ssize_t m = q->fd >= 0 ? procfs_pread(q->fd, buf, sizeof(buf)) : -1;
+			if (m <= 0 || procfs_parse_io(buf, (size_t)m, &io) < 0) {
+				q->have_prev = false;
+				continue;
 			}
+			if (q->have_prev && dt > 0) {
+				rd += (double)sub_sat(io.read_bytes, q->read_bytes) / dt;
+				wr += (double)sub_sat(io.write_bytes, q->write_bytes) / dt;
+				any = true;
+			}
+			q->read_bytes = io.read_bytes;
+			q->write_bytes = io.write_bytes;
+			q->have_prev = true;
 		}
+		p->procs_t_ns = out->t_ns;
+		out->task_read_bps = any ? rd : NAN;
+		out->task_write_bps = any ? wr : NAN;
+		out->have_io = false;
 	}
 	out->n_nics = p->n_nics;
 	for (unsigned i = 0; i < p->n_nics; i++) {

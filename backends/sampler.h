@@ -30,6 +30,7 @@ struct guest_counters {
 	uint64_t vcpu_cpu_ns;		/* CPU time of the vCPU threads alone */
 	bool container;			/* CPU from the cgroup, steal and I/O summed over every task */
 	double task_steal_pct;		/* containers: steal summed over the tasks' own intervals, NAN unknown */
+	double task_read_bps, task_write_bps;	/* containers: summed over processes read twice, NAN unknown */
 	bool have_steal;
 	uint64_t run_delay_ns;		/* summed over the vCPU threads */
 	unsigned n_steal_threads;	/* how many vCPU threads were read */
@@ -91,6 +92,14 @@ struct thread_probe {
 	bool seen;
 };
 
+/* A container process's io file and its last reading: rates only from two readings of the same process. */
+struct proc_io_probe {
+	pid_t pid;
+	int fd;
+	bool have_prev;
+	uint64_t read_bytes, write_bytes;
+};
+
 /* Kept-open descriptors for one guest: one pread per file per refresh. */
 struct guest_probe {
 	pid_t pid;
@@ -110,7 +119,8 @@ struct guest_probe {
 	const struct cgroup_fs *cgfs;	/* (borrowed) */
 	char cg_v1[GUEST_CGROUP_MAX], cg_v2[GUEST_CGROUP_MAX];
 	unsigned n_procs;
-	int *proc_io_fds;		/* (owned) */
+	struct proc_io_probe *procs;	/* (owned) each process's io file and its last reading */
+	uint64_t procs_t_ns;		/* when they were last read */
 	struct cgroup_probe cg;
 	unsigned n_nics;
 	char nic_names[SAMPLER_MAX_NICS][32];

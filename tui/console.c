@@ -274,7 +274,7 @@ static int draw_header(struct console *c, int width, int max_rows)
 		if (row >= rows)
 			continue;
 		char label[12];
-		snprintf(label, sizeof(label), "%3u", i);
+		snprintf(label, sizeof(label), "%3d", hs->cpu_id[i]);
 		format_pct(hs->cpu_pct[i], text, sizeof(text));
 		if (strcmp(text, "-") != 0)
 			strcat(text, "%");

@@ -24,7 +24,7 @@ void hostview_draw(struct console *c, int height, int width)
 			const struct guest_row *r = &c->m.rows[i];
 			for (unsigned k = 0; k < r->probe.n_threads; k++) {
 				const struct thread_probe *t = &r->probe.threads[k];
-				if (t->vcpu < 0 || t->last_cpu != (int)cpu)
+				if (t->vcpu < 0 || t->last_cpu != c->hs.cpu_id[cpu])
 					continue;
 				char name[GUEST_NAME_MAX * 4], pct[16];
 				text_escape(r->g.name, name, sizeof(name));
@@ -39,7 +39,7 @@ void hostview_draw(struct console *c, int height, int width)
 		format_pct(c->hs.cpu_pct[cpu], text, sizeof(text));
 		int y = l.y;
 		bool shown = l.line >= l.top && l.y < l.height;
-		lines_printf(&l, 0, "%3u  %-24s  %s", cpu, "", o ? line : "-");
+		lines_printf(&l, 0, "%3d  %-24s  %s", c->hs.cpu_id[cpu], "", o ? line : "-");
 		if (shown) {
 			char t2[40];
 			snprintf(t2, sizeof(t2), "%s%%", text);

@@ -490,8 +490,9 @@ size_t model_hurters(const struct model *m, size_t victim, struct hurter *out, s
 	const struct guest_row *v = &m->rows[victim];
 	uint64_t cpus[SAMPLER_MAX_CPUS / 64] = { 0 };
 	bool any_vcpu = false;
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned ncpu = online > 0 && online < SAMPLER_MAX_CPUS ? (unsigned)online : 1;
+	/* CPU numbers go up to the configured count: with CPUs offline they exceed the online one. */
+	long conf = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned ncpu = conf <= 0 ? 1 : conf < SAMPLER_MAX_CPUS ? (unsigned)conf : SAMPLER_MAX_CPUS;
 	/* The CPUs the victim's vCPUs may run on: where another guest's work makes them wait. */
 	for (unsigned i = 0; i < v->probe.n_threads; i++) {
 		const struct thread_probe *t = &v->probe.threads[i];
