@@ -35,7 +35,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all check check-build demo deps install uninstall clean lab-setup
+.PHONY: all check check-build demo deps install uninstall clean lab-setup bench
 all: guesttop
 
 guesttop: $(BUILD)/guesttop
@@ -89,6 +89,10 @@ demo: deps
 	$(MAKE) all
 	bash tests/lab/lab.sh demo
 	./guesttop
+
+# Not part of check: CPU per refresh and peak RSS on synthetic hosts, beside the pread floor.
+bench: all
+	bash tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

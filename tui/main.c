@@ -1,5 +1,6 @@
 /* guesttop's entry point: parse options, set up the backends, run the console or batch mode. */
 #include <locale.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,12 @@ int main(int argc, char **argv)
 	int ret = 1;
 
 	setlocale(LC_ALL, "");
+	/* One kept-open descriptor per file read each refresh: allow as many as the hard limit does. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (options_parse(&o, argc, argv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "guesttop: %s\n", err);
 		options_usage(stderr, "guesttop");
