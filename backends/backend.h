@@ -3,6 +3,7 @@
 #define GUESTTOP_BACKEND_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,10 +166,11 @@ struct backend {
 	const struct backend_ops *ops;	/* (borrowed) */
 	char uri[256];
 	const struct host_paths *paths;	/* (borrowed) */
-	pthread_mutex_t lock;		/* guards connected and priv against the action thread */
-	bool connected;
-	bool readonly;			/* connect read-only; refuse every action */
-	bool was_connected;		/* has been connected once: a failure now is a lost connection */
+	pthread_mutex_t lock;		/* guards priv against the action thread */
+	/* Read by the UI, the collector and the action thread alike: atomic. */
+	atomic_bool connected;
+	atomic_bool readonly;		/* connect read-only; refuse every action */
+	atomic_bool was_connected;	/* has been connected once: a failure now is a lost connection */
 	bool optional;			/* found by autodetection: if absent, skipped with a note, not fatal */
 	/* Called (from libvirt's event thread) when a guest changed: ask for a new listing. */
 	void (*on_change)(void *opaque);
