@@ -1,6 +1,8 @@
 /* A guest's cgroup figures on v1, hybrid and v2 hosts: layout, kept-open files, pure parsers. */
 #include "backends/cgroupfs.h"
 
+#include "backends/procfs.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -604,7 +606,7 @@ static int open_below(int dirfd, const char *rel, const char *file)
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1;
 	/* O_NOFOLLOW: a symlink planted as the file itself is never followed. */
-	return openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	return procfs_fd_budget(openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 }
 
 int cgroup_probe_open(struct cgroup_probe *p, const struct cgroup_fs *fs, const char *v1_path,

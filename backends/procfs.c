@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* Parse an unsigned decimal at *p (skipping spaces), advancing *p. */
@@ -276,4 +277,22 @@ ssize_t procfs_pread(int fd, char *buf, size_t size)
 	}
 	buf[got] = '\0';
 	return (ssize_t)got;
+}
+
+int procfs_fd_budget(int fd)
+{
+	static long limit;
+	if (fd < 0)
+		return fd;
+	if (!limit) {
+		struct rlimit rl;
+		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1L << 20;
+	}
+	/* Descriptors are handed out lowest first: the number says how many are in use. */
+	if (fd >= limit - FD_RESERVE) {
+		close(fd);
+		errno = EMFILE;
+		return -1;
+	}
+	return fd;
 }

@@ -55,6 +55,14 @@ int procfs_parse_cgroup(const char *buf, size_t len, const char *controller,
  * Returns the length, or -1 with errno set.
  */
 ssize_t procfs_read_at(int dirfd, const char *rel, char *buf, size_t size);
+/*
+ * Keep a descriptor only while enough remain for everything else (listing
+ * guests, host figures, libraries): a descriptor numbered within the last
+ * FD_RESERVE below the process's limit is closed again and -1 returned with
+ * errno EMFILE. Returns fd otherwise.
+ */
+#define FD_RESERVE 512
+int procfs_fd_budget(int fd);
 /* Read a kept-open file from offset 0. */
 ssize_t procfs_pread(int fd, char *buf, size_t size);
 

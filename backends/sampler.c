@@ -233,6 +233,34 @@ static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 	t->all_cpus = false;
 }
 
+/*
+ * Keep a file open, or, when the process has no descriptor left (a host with
+ * thousands of guests meets the limit), say ON_DEMAND: it is then opened,
+ * read and closed at each refresh rather than silently not read at all.
+ */
+#define ON_DEMAND (-2)
+
+static int open_kept(int base, const char *rel)
+{
+	int fd = procfs_fd_budget(openat(base, rel, O_RDONLY | O_CLOEXEC));
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+		return ON_DEMAND;
+	return fd < 0 ? -1 : fd;
+}
+
+/* Read a thread's file: pread on its kept descriptor, or open-read-close when it has none. */
+static ssize_t read_thread_file(const struct guest_probe *p, const struct thread_probe *t, int fd,
+				const char *file, char *buf, size_t size)
+{
+	if (fd >= 0)
+		return procfs_pread(fd, buf, size);
+	if (fd != ON_DEMAND)
+		return -1;
+	char rel[64];
+	snprintf(rel, sizeof(rel), p->container ? "%d/%s" : "task/%d/%s", (int)t->tid, file);
+	return procfs_read_at(p->container ? p->proc_fd : p->dir_fd, rel, buf, size);
+}
+
 static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 {
 	char rel[64];
@@ -245,12 +273,12 @@ static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 	/* A container's tasks belong to many processes: /proc/TID reaches any of them. */
 	int base = p->container ? p->proc_fd : p->dir_fd;
 	snprintf(rel, sizeof(rel), p->container ? "%d/stat" : "task/%d/stat", (int)tid);
-	t->stat_fd = openat(base, rel, O_RDONLY | O_CLOEXEC);
-	if (t->stat_fd < 0)
+	t->stat_fd = open_kept(base, rel);
+	if (t->stat_fd == -1)
 		return -1;
 	if (t->vcpu >= 0 || p->container) {
 		snprintf(rel, sizeof(rel), p->container ? "%d/schedstat" : "task/%d/schedstat", (int)tid);
-		t->sched_fd = openat(base, rel, O_RDONLY | O_CLOEXEC);
+		t->sched_fd = open_kept(base, rel);
 	}
 	thread_read_affinity(p, t);
 	t->seen = true;
@@ -283,7 +311,7 @@ static void scan_container_procs(struct guest_probe *p)
 			continue;
 		char rel[32];
 		snprintf(rel, sizeof(rel), "%d/io", (int)pids[i]);
-		int fd = openat(p->proc_fd, rel, O_RDONLY | O_CLOEXEC);
+		int fd = procfs_fd_budget(openat(p->proc_fd, rel, O_RDONLY | O_CLOEXEC));
 		if (fd >= 0)
 			fresh[k++] = (struct proc_io_probe){ .pid = pids[i], .fd = fd };
 	}
@@ -330,7 +358,7 @@ static void scan_threads(struct guest_probe *p)
 		pid_t tid = tids[k];
 		bool known = false;
 		for (unsigned i = 0; i < p->n_threads; i++) {
-			if (p->threads[i].tid == tid && p->threads[i].stat_fd >= 0) {
+			if (p->threads[i].tid == tid && p->threads[i].stat_fd != -1) {
 				p->threads[i].seen = known = true;
 				/* Pinning (virsh vcpupin) changes affinity at run time. */
 				free(p->threads[i].affinity);
@@ -383,18 +411,18 @@ int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_iden
 	if (g->pid <= 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "%d", (int)g->pid);
-	p->dir_fd = openat(proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->dir_fd = procfs_fd_budget(openat(proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (p->dir_fd < 0)
 		return -1;
 	p->pid = g->pid;
-	p->stat_fd = openat(p->dir_fd, "stat", O_RDONLY | O_CLOEXEC);
+	p->stat_fd = procfs_fd_budget(openat(p->dir_fd, "stat", O_RDONLY | O_CLOEXEC));
 	if (p->stat_fd < 0) {
 		guest_probe_close(p);
 		return -1;
 	}
-	p->io_fd = openat(p->dir_fd, "io", O_RDONLY | O_CLOEXEC);
+	p->io_fd = procfs_fd_budget(openat(p->dir_fd, "io", O_RDONLY | O_CLOEXEC));
 	p->io_denied = p->io_fd < 0 && (errno == EACCES || errno == EPERM);
-	p->status_fd = openat(p->dir_fd, "status", O_RDONLY | O_CLOEXEC);
+	p->status_fd = procfs_fd_budget(openat(p->dir_fd, "status", O_RDONLY | O_CLOEXEC));
 	if (g->n_vcpu_tids) {
 		p->vcpu_tids = malloc(g->n_vcpu_tids * sizeof(pid_t));
 		if (!p->vcpu_tids) {
@@ -440,7 +468,7 @@ void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int
 		for (unsigned j = 0; j < 8; j++) {
 			char rel[96];
 			snprintf(rel, sizeof(rel), "%s/statistics/%s", ifname, nic_files[j]);
-			p->nic_fds[k][j] = openat(net_fd, rel, O_RDONLY | O_CLOEXEC);
+			p->nic_fds[k][j] = procfs_fd_budget(openat(net_fd, rel, O_RDONLY | O_CLOEXEC));
 		}
 	}
 }
@@ -465,7 +493,7 @@ static void read_threads(struct guest_probe *p, uint64_t now, struct guest_count
 		struct proc_schedstat ss;
 		uint64_t cpu_ns, delay_ns = 0;
 		bool have_delay = false;
-		ssize_t n = t->stat_fd >= 0 ? procfs_pread(t->stat_fd, buf, sizeof(buf)) : -1;
+		ssize_t n = read_thread_file(p, t, t->stat_fd, "stat", buf, sizeof(buf));
 		if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0) {
 			/* Gone: forget it until the next scan removes it. */
 			close_fd(&t->stat_fd);
@@ -479,8 +507,8 @@ static void read_threads(struct guest_probe *p, uint64_t now, struct guest_count
 		snprintf(t->comm, sizeof(t->comm), "%s", st.comm);
 		t->last_cpu = st.processor;
 		cpu_ns = (st.utime + st.stime) * tick_ns();
-		if (t->sched_fd >= 0) {
-			n = procfs_pread(t->sched_fd, buf, sizeof(buf));
+		if (t->sched_fd >= 0 || t->sched_fd == ON_DEMAND) {
+			n = read_thread_file(p, t, t->sched_fd, "schedstat", buf, sizeof(buf));
 			if (n > 0 && procfs_parse_schedstat(buf, (size_t)n, &ss) == 0) {
 				/* schedstat counts in ns, far finer than stat's clock ticks. */
 				cpu_ns = ss.exec_ns;
