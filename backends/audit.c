@@ -46,11 +46,6 @@ void audit_close(void)
 	closelog();
 }
 
-const char *audit_path(void)
-{
-	return audit_file;
-}
-
 void audit_record(const char *uri, const char *guest_name, const char *uuid, const char *action,
 		  bool ok, const char *detail)
 {

@@ -14,7 +14,5 @@ void audit_close(void);
 /* One record: time, user, URI, guest, action, result. Thread-safe. */
 void audit_record(const char *uri, const char *guest_name, const char *uuid, const char *action,
 		  bool ok, const char *detail);
-/* The file's path, for messages ("" if none). */
-const char *audit_path(void);
 
 #endif

@@ -228,11 +228,3 @@ void collector_error(struct collector *c, char *buf, size_t len)
 	}
 	pthread_mutex_unlock(&c->lock);
 }
-
-unsigned long collector_passes(struct collector *c)
-{
-	pthread_mutex_lock(&c->lock);
-	unsigned long g = c->gen;
-	pthread_mutex_unlock(&c->lock);
-	return g;
-}

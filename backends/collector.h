@@ -34,7 +34,5 @@ void collector_poke(struct collector *c);
 int collector_take(struct collector *c, struct guest_list *dst, unsigned long *gen);
 /* The first backend error, or "" when all are fine. */
 void collector_error(struct collector *c, char *buf, size_t len);
-/* How many listings have completed (for tests and the header). */
-unsigned long collector_passes(struct collector *c);
 
 #endif

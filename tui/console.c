@@ -19,6 +19,7 @@
 
 #include "backends/audit.h"
 #include "backends/collector.h"
+#include "backends/devname.h"
 #include "backends/executor.h"
 #include "backends/host.h"
 #include "backends/procs.h"
@@ -1418,6 +1419,7 @@ cleanup:
 	model_free(&c.m);
 	guest_list_free(&c.list);
 	cgroup_procs_free();
+	devname_cache_free();
 	free(c.order);
 	if (quit_signal && quit_signal != SIGINT)
 		ret = 128 + quit_signal;
