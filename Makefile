@@ -55,6 +55,11 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/unit/unit-tests: $(UNIT_OBJS) $(BUILD)/libguesttop.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
+# Not part of check: sort, filter and draw the table at 5,000 synthetic guests, timed (tests/bench/interact.c).
+$(BUILD)/lab/interact: $(BUILD)/tests/bench/interact.o $(BUILD)/libguesttop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Raw Ethernet frames into a lab guest's tap, for the network tests (no IP, nothing leaves the host).
 build/lab/netgen: tests/lab/netgen.c
 	@mkdir -p $(dir $@)
@@ -105,4 +110,4 @@ uninstall:
 clean:
 	rm -rf build guesttop
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tui/main.d
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tui/main.d $(BUILD)/tests/bench/interact.d

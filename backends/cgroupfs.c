@@ -560,6 +560,7 @@ _Static_assert(PF_COUNT <= CGROUP_PROBE_FILES, "cgroup_probe has a slot per file
 
 void cgroup_probe_init(struct cgroup_probe *p)
 {
+	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < CGROUP_PROBE_FILES; i++)
 		p->fds[i] = -1;
 }
@@ -571,6 +572,10 @@ void cgroup_probe_close(struct cgroup_probe *p)
 			close(p->fds[i]);
 		p->fds[i] = -1;
 	}
+	free(p->v1);
+	free(p->v2);
+	p->v1 = p->v2 = NULL;
+	p->fs = NULL;
 }
 
 /*
@@ -596,6 +601,9 @@ static const char *relative_path(const char *path)
 	return path;
 }
 
+/* No descriptor was left to keep this file open: it is opened, read and closed at each refresh. */
+#define PROBE_ON_DEMAND (-2)
+
 static int open_below(int dirfd, const char *rel, const char *file)
 {
 	if (dirfd < 0)
@@ -609,6 +617,23 @@ static int open_below(int dirfd, const char *rel, const char *file)
 	return procfs_fd_budget(openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 }
 
+/* The mount a probe file lives under: a v1 controller, or (V1_COUNT) the unified hierarchy. */
+static int probe_mount(const struct cgroup_probe *p, int i)
+{
+	int c = p->ctl[i];
+	return c == V1_COUNT ? p->fs->v2_fd : p->fs->v1_fd[c];
+}
+
+/* Keep file i open, or mark it to be read by path when no descriptor is left. */
+static void probe_keep(struct cgroup_probe *p, int i, int ctl, const char *file)
+{
+	p->ctl[i] = (signed char)ctl;
+	p->names[i] = file;
+	const char *rel = ctl == V1_COUNT ? p->v2 : p->v1;
+	int fd = open_below(probe_mount(p, i), rel, file);
+	p->fds[i] = fd >= 0 ? fd : (errno == EMFILE || errno == ENFILE) ? PROBE_ON_DEMAND : -1;
+}
+
 int cgroup_probe_open(struct cgroup_probe *p, const struct cgroup_fs *fs, const char *v1_path,
                       const char *v2_path)
 {
@@ -619,37 +644,39 @@ int cgroup_probe_open(struct cgroup_probe *p, const struct cgroup_fs *fs, const 
 	const char *v2 = v2_path && v2_path[0] ? relative_path(v2_path) : NULL;
 	bool use_v1 = v1 && (fs->layout == CGROUP_LAYOUT_V1 || fs->layout == CGROUP_LAYOUT_HYBRID);
 	bool use_v2 = v2 && (fs->layout == CGROUP_LAYOUT_V2 || fs->layout == CGROUP_LAYOUT_HYBRID);
+	p->fs = fs;
+	p->v1 = strdup(use_v1 ? v1 : "");
+	p->v2 = strdup(use_v2 ? v2 : "");
+	if (!p->v1 || !p->v2) {
+		cgroup_probe_close(p);
+		return -1;
+	}
 
 	if (use_v1) {
-		p->fds[PF_V1_CPU_STAT] = open_below(fs->v1_fd[V1_CPU], v1, "cpu.stat");
+		probe_keep(p, PF_V1_CPU_STAT, V1_CPU, "cpu.stat");
 		/* libvirt may leave the guest at "/" in cpuacct: then this fails and v2 gives
 		 * usage. */
-		p->fds[PF_V1_CPUACCT_USAGE] =
-		    open_below(fs->v1_fd[V1_CPUACCT], v1, "cpuacct.usage");
-		p->fds[PF_MEM_BYTES] =
-		    open_below(fs->v1_fd[V1_MEMORY], v1, "memory.usage_in_bytes");
-		p->fds[PF_V1_MEMORY_STAT] = open_below(fs->v1_fd[V1_MEMORY], v1, "memory.stat");
-		p->fds[PF_V1_BLKIO_BYTES] =
-		    open_below(fs->v1_fd[V1_BLKIO], v1, "blkio.throttle.io_service_bytes");
-		p->fds[PF_V1_BLKIO_IOS] =
-		    open_below(fs->v1_fd[V1_BLKIO], v1, "blkio.throttle.io_serviced");
+		probe_keep(p, PF_V1_CPUACCT_USAGE, V1_CPUACCT, "cpuacct.usage");
+		probe_keep(p, PF_MEM_BYTES, V1_MEMORY, "memory.usage_in_bytes");
+		probe_keep(p, PF_V1_MEMORY_STAT, V1_MEMORY, "memory.stat");
+		probe_keep(p, PF_V1_BLKIO_BYTES, V1_BLKIO, "blkio.throttle.io_service_bytes");
+		probe_keep(p, PF_V1_BLKIO_IOS, V1_BLKIO, "blkio.throttle.io_serviced");
 	}
 	if (use_v2) {
 		/* Kept even next to v1's files: the fallback for usage and throttling. */
-		p->fds[PF_V2_CPU_STAT] = open_below(fs->v2_fd, v2, "cpu.stat");
-		if (p->fds[PF_MEM_BYTES] < 0)
-			p->fds[PF_MEM_BYTES] = open_below(fs->v2_fd, v2, "memory.current");
-		if (p->fds[PF_V1_MEMORY_STAT] < 0)
-			p->fds[PF_V2_SWAP_CURRENT] =
-			    open_below(fs->v2_fd, v2, "memory.swap.current");
-		if (p->fds[PF_V1_BLKIO_BYTES] < 0 || p->fds[PF_V1_BLKIO_IOS] < 0)
-			p->fds[PF_V2_IO_STAT] = open_below(fs->v2_fd, v2, "io.stat");
-		p->fds[PF_PSI_CPU] = open_below(fs->v2_fd, v2, "cpu.pressure");
-		p->fds[PF_PSI_IO] = open_below(fs->v2_fd, v2, "io.pressure");
-		p->fds[PF_PSI_MEM] = open_below(fs->v2_fd, v2, "memory.pressure");
+		probe_keep(p, PF_V2_CPU_STAT, V1_COUNT, "cpu.stat");
+		if (p->fds[PF_MEM_BYTES] == -1)
+			probe_keep(p, PF_MEM_BYTES, V1_COUNT, "memory.current");
+		if (p->fds[PF_V1_MEMORY_STAT] == -1)
+			probe_keep(p, PF_V2_SWAP_CURRENT, V1_COUNT, "memory.swap.current");
+		if (p->fds[PF_V1_BLKIO_BYTES] == -1 || p->fds[PF_V1_BLKIO_IOS] == -1)
+			probe_keep(p, PF_V2_IO_STAT, V1_COUNT, "io.stat");
+		probe_keep(p, PF_PSI_CPU, V1_COUNT, "cpu.pressure");
+		probe_keep(p, PF_PSI_IO, V1_COUNT, "io.pressure");
+		probe_keep(p, PF_PSI_MEM, V1_COUNT, "memory.pressure");
 	}
 	for (int i = 0; i < PF_COUNT; i++)
-		if (p->fds[i] >= 0)
+		if (p->fds[i] != -1)
 			return 0;
 	return -1;
 }
@@ -680,13 +707,26 @@ static bool read_fd(int fd, char *buf, size_t size, size_t *len)
 	return true;
 }
 
+/* Probe file i: pread on its kept descriptor, or open-read-close when it has none. */
+static bool probe_read(const struct cgroup_probe *p, int i, char *buf, size_t size, size_t *len)
+{
+	if (p->fds[i] != PROBE_ON_DEMAND)
+		return read_fd(p->fds[i], buf, size, len);
+	const char *rel = p->ctl[i] == V1_COUNT ? p->v2 : p->v1;
+	int fd = open_below(probe_mount(p, i), rel, p->names[i]);
+	bool ok = read_fd(fd, buf, size, len);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 static void read_v1_io(const struct cgroup_probe *p, char *buf, size_t size,
                        struct cgroup_counters *out)
 {
 	size_t len;
-	if (!read_fd(p->fds[PF_V1_BLKIO_BYTES], buf, size, &len) ||
+	if (!probe_read(p, PF_V1_BLKIO_BYTES, buf, size, &len) ||
 	    cgroup_parse_blkio(buf, len, false, out) < 0 ||
-	    !read_fd(p->fds[PF_V1_BLKIO_IOS], buf, size, &len) ||
+	    !probe_read(p, PF_V1_BLKIO_IOS, buf, size, &len) ||
 	    cgroup_parse_blkio(buf, len, true, out) < 0) {
 		/* Bytes without counts (or the reverse) would show a made-up 0. */
 		out->have_io = false;
@@ -696,10 +736,10 @@ static void read_v1_io(const struct cgroup_probe *p, char *buf, size_t size,
 	}
 }
 
-static bool read_psi(int fd, char *buf, size_t size, uint64_t *total)
+static bool read_psi(const struct cgroup_probe *p, int i, char *buf, size_t size, uint64_t *total)
 {
 	size_t len;
-	return read_fd(fd, buf, size, &len) && cgroup_parse_pressure(buf, len, total) == 0;
+	return probe_read(p, i, buf, size, &len) && cgroup_parse_pressure(buf, len, total) == 0;
 }
 
 void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
@@ -711,21 +751,21 @@ void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
 	bool thr;
 
 	memset(out, 0, sizeof(*out));
-	if (read_fd(p->fds[PF_V1_CPU_STAT], buf, sizeof(buf), &len) &&
+	if (probe_read(p, PF_V1_CPU_STAT, buf, sizeof(buf), &len) &&
 	    parse_cpu_stat(buf, len, &cs, &thr) == 0 && thr) {
 		out->have_throttle = true;
 		out->throttled_ns = cs.throttled_ns;
 		out->nr_periods = cs.nr_periods;
 		out->nr_throttled = cs.nr_throttled;
 	}
-	if (read_fd(p->fds[PF_V1_CPUACCT_USAGE], buf, sizeof(buf), &len) &&
+	if (probe_read(p, PF_V1_CPUACCT_USAGE, buf, sizeof(buf), &len) &&
 	    cgroup_parse_u64(buf, len, &v) == 0) {
 		out->have_usage = true;
 		out->usage_ns = v;
 	}
 	/* v2 cpu.stat only for what v1 could not give: one read fewer per guest on v1 hosts. */
 	if ((!out->have_usage || !out->have_throttle) &&
-	    read_fd(p->fds[PF_V2_CPU_STAT], buf, sizeof(buf), &len) &&
+	    probe_read(p, PF_V2_CPU_STAT, buf, sizeof(buf), &len) &&
 	    parse_cpu_stat(buf, len, &cs, &thr) == 0) {
 		if (!out->have_usage && cs.have_usage) {
 			out->have_usage = true;
@@ -739,33 +779,33 @@ void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
 		}
 	}
 
-	if (read_fd(p->fds[PF_MEM_BYTES], buf, sizeof(buf), &len) &&
+	if (probe_read(p, PF_MEM_BYTES, buf, sizeof(buf), &len) &&
 	    cgroup_parse_u64(buf, len, &v) == 0) {
 		out->have_mem = true;
 		out->mem_bytes = v;
 	}
-	if (p->fds[PF_V1_MEMORY_STAT] >= 0) {
+	if (p->fds[PF_V1_MEMORY_STAT] != -1) {
 		/* total_swap counts the subtree, as v2's memory.swap.current does. */
-		if (read_fd(p->fds[PF_V1_MEMORY_STAT], buf, sizeof(buf), &len) &&
+		if (probe_read(p, PF_V1_MEMORY_STAT, buf, sizeof(buf), &len) &&
 		    (cgroup_parse_memory_stat(buf, len, "total_swap", &v) == 0 ||
 		     cgroup_parse_memory_stat(buf, len, "swap", &v) == 0)) {
 			out->have_swap = true;
 			out->swap_bytes = v;
 		}
-	} else if (read_fd(p->fds[PF_V2_SWAP_CURRENT], buf, sizeof(buf), &len) &&
+	} else if (probe_read(p, PF_V2_SWAP_CURRENT, buf, sizeof(buf), &len) &&
 	           cgroup_parse_u64(buf, len, &v) == 0) {
 		out->have_swap = true;
 		out->swap_bytes = v;
 	}
 
-	if (p->fds[PF_V1_BLKIO_BYTES] >= 0 && p->fds[PF_V1_BLKIO_IOS] >= 0)
+	if (p->fds[PF_V1_BLKIO_BYTES] != -1 && p->fds[PF_V1_BLKIO_IOS] != -1)
 		read_v1_io(p, buf, sizeof(buf), out);
-	else if (read_fd(p->fds[PF_V2_IO_STAT], buf, sizeof(buf), &len))
+	else if (probe_read(p, PF_V2_IO_STAT, buf, sizeof(buf), &len))
 		cgroup_parse_io_stat(buf, len, out); /* leaves have_io false when it fails */
 
-	out->have_psi_cpu = read_psi(p->fds[PF_PSI_CPU], buf, sizeof(buf), &out->psi_cpu_some_us);
-	out->have_psi_io = read_psi(p->fds[PF_PSI_IO], buf, sizeof(buf), &out->psi_io_some_us);
-	out->have_psi_mem = read_psi(p->fds[PF_PSI_MEM], buf, sizeof(buf), &out->psi_mem_some_us);
+	out->have_psi_cpu = read_psi(p, PF_PSI_CPU, buf, sizeof(buf), &out->psi_cpu_some_us);
+	out->have_psi_io = read_psi(p, PF_PSI_IO, buf, sizeof(buf), &out->psi_io_some_us);
+	out->have_psi_mem = read_psi(p, PF_PSI_MEM, buf, sizeof(buf), &out->psi_mem_some_us);
 }
 
 /* ------------------------------------------------------------------ host */

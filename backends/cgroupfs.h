@@ -56,7 +56,12 @@ struct cgroup_counters {
  */
 #define CGROUP_PROBE_FILES 12
 struct cgroup_probe {
-	int fds[CGROUP_PROBE_FILES];	/* -1 where the file is missing or unreadable */
+	/* Kept open; -2 read by path (no descriptor was left); -1 missing or unreadable. */
+	int fds[CGROUP_PROBE_FILES];
+	const struct cgroup_fs *fs;	/* (borrowed) */
+	char *v1, *v2;			/* (owned) the paths below the mounts, for reads by path */
+	signed char ctl[CGROUP_PROBE_FILES];	/* each file's mount */
+	const char *names[CGROUP_PROBE_FILES];	/* each file's name (static strings) */
 };
 
 void cgroup_probe_init(struct cgroup_probe *p);

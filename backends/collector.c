@@ -11,11 +11,14 @@
 #include <time.h>
 
 #define RETRY_MS 5000
+/* Listings come at most every LIST_EVERY refreshes, or every LIST_MAX_MS when that is sooner. */
+#define LIST_EVERY 5
+#define LIST_MAX_MS 5000
 
 struct collector {
 	struct backend *bes;		/* (borrowed) */
 	size_t n;
-	unsigned interval_ms;
+	unsigned interval_ms;		/* between listings */
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock;
@@ -72,6 +75,14 @@ int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 		}
 	}
 	return failed;
+}
+
+unsigned collector_list_interval_ms(unsigned refresh_ms)
+{
+	unsigned every = refresh_ms * LIST_EVERY;
+	if (every > LIST_MAX_MS)
+		every = LIST_MAX_MS;
+	return every > refresh_ms ? every : refresh_ms;
 }
 
 static void deadline_after(struct timespec *ts, unsigned ms)
@@ -137,7 +148,7 @@ struct collector *collector_new(struct backend *bes, size_t n, unsigned interval
 		bes[i].on_change = poke_from_event;
 		bes[i].on_change_opaque = c;
 	}
-	c->interval_ms = interval_ms ? interval_ms : 1000;
+	c->interval_ms = collector_list_interval_ms(interval_ms ? interval_ms : 1000);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

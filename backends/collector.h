@@ -11,7 +11,15 @@
 
 struct collector;
 
-/* bes stay owned by the caller and must outlive the collector. */
+/*
+ * Identities (which guests exist, their processes, cgroups and devices) are
+ * listed every few refreshes and at least every 5 s, and at once when a
+ * backend reports a change or a watched process vanishes: listing costs far
+ * more than sampling. This is the listing interval for a refresh interval.
+ */
+unsigned collector_list_interval_ms(unsigned refresh_ms);
+
+/* bes stay owned by the caller and must outlive the collector. interval_ms is the refresh interval. */
 struct collector *collector_new(struct backend *bes, size_t n, unsigned interval_ms);
 void collector_free(struct collector *c);
 

@@ -38,13 +38,32 @@ struct mapping {
 
 /* Autostart changes rarely and costs a call per guest: asked again after AUTOSTART_TTL_NS. */
 #define AUTOSTART_TTL_NS 30000000000ull
-struct autostart_entry {
+/*
+ * The stats that cost libvirtd a monitor call per guest (block, vCPU) or a
+ * read per interface are fetched for every guest only every SLOW_STATS_NS,
+ * and at once for a guest that has none yet; the listings in between ask for
+ * state and balloon only and reuse these. Disk rates span the two passes.
+ */
+#define SLOW_STATS_NS 10000000000ull
+
+/* What is remembered of one domain between listings, by uuid. */
+struct dom_cache {
 	char uuid[GUEST_UUID_LEN];
-	int value;
+	int value;		/* autostart, -1 unknown */
 	int persistent;
 	uint64_t asked_ns;
+	/* The last slow stats, taken while the domain had id slow_id (-2: never). */
+	int slow_id;
+	unsigned vcpus;
+	uint64_t hv_cpu_ns, stats_t_ns;
+	unsigned n_disks, n_nics;
+	struct guest_disk *disks;	/* (owned) */
+	struct guest_nic *nics;		/* (owned) */
+	uint64_t info_ns;		/* when virDomainGetInfo last filled vcpus */
 	bool seen;
 };
+static void cache_release(struct dom_cache *e);
+
 
 struct libvirt_priv {
 	virConnectPtr conn;
@@ -56,8 +75,9 @@ struct libvirt_priv {
 	bool batched_stats;	/* does the driver answer virConnectGetAllDomainStats? */
 	struct mapping *maps;	/* (owned) */
 	size_t n_maps, cap_maps;
-	struct autostart_entry *autostart;	/* (owned) */
-	size_t n_autostart, cap_autostart;
+	struct dom_cache *cache;	/* (owned) */
+	size_t n_cache, cap_cache;
+	uint64_t next_slow_ns;		/* when every guest's slow stats are due */
 };
 
 static void quiet_error(void *data, virErrorPtr err)
@@ -326,7 +346,9 @@ static void lv_close(struct backend *be)
 		virConnectClose(lp->conn);
 	}
 	free_maps(lp);
-	free(lp->autostart);
+	for (size_t i = 0; i < lp->n_cache; i++)
+		cache_release(&lp->cache[i]);
+	free(lp->cache);
 	free(lp);
 	be->priv = NULL;
 }
@@ -519,32 +541,32 @@ static void sweep_mappings(struct libvirt_priv *lp)
 	}
 }
 
-static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const char *uuid, int *persistent)
+static struct dom_cache *cache_entry(struct libvirt_priv *lp, const char *uuid)
+{
+	for (size_t i = 0; i < lp->n_cache; i++)
+		if (strcmp(lp->cache[i].uuid, uuid) == 0)
+			return &lp->cache[i];
+	if (lp->n_cache == lp->cap_cache) {
+		size_t cap = lp->cap_cache ? lp->cap_cache * 2 : 16;
+		struct dom_cache *v = realloc(lp->cache, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		lp->cache = v;
+		lp->cap_cache = cap;
+	}
+	struct dom_cache *e = &lp->cache[lp->n_cache++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
+	e->value = -1;
+	e->persistent = -1;
+	e->slow_id = -2;
+	e->hv_cpu_ns = GT_UNKNOWN;
+	return e;
+}
+
+static void cached_autostart(struct dom_cache *e, virDomainPtr dom, struct guest_ident *g)
 {
 	uint64_t now = sampler_now_ns();
-	struct autostart_entry *e = NULL;
-	for (size_t i = 0; i < lp->n_autostart; i++) {
-		if (strcmp(lp->autostart[i].uuid, uuid) == 0) {
-			e = &lp->autostart[i];
-			break;
-		}
-	}
-	if (!e) {
-		if (lp->n_autostart == lp->cap_autostart) {
-			size_t cap = lp->cap_autostart ? lp->cap_autostart * 2 : 16;
-			struct autostart_entry *v = realloc(lp->autostart, cap * sizeof(*v));
-			if (!v)
-				return -1;
-			lp->autostart = v;
-			lp->cap_autostart = cap;
-		}
-		e = &lp->autostart[lp->n_autostart++];
-		memset(e, 0, sizeof(*e));
-		snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
-		e->value = -1;
-		e->persistent = -1;
-	}
-	e->seen = true;
 	if (!e->asked_ns || now - e->asked_ns > AUTOSTART_TTL_NS) {
 		int v = 0;
 		e->value = virDomainGetAutostart(dom, &v) == 0 ? (v != 0) : -1;
@@ -552,17 +574,79 @@ static int cached_autostart(struct libvirt_priv *lp, virDomainPtr dom, const cha
 		virResetLastError();
 		e->asked_ns = now;
 	}
-	*persistent = e->persistent < 0 ? -1 : e->persistent;
-	return e->value;
+	g->persistent = e->persistent < 0 ? -1 : e->persistent;
+	g->autostart = e->value;
 }
 
-static void sweep_autostart(struct libvirt_priv *lp)
+static void cache_release(struct dom_cache *e)
 {
-	for (size_t i = 0; i < lp->n_autostart;) {
-		if (!lp->autostart[i].seen) {
-			lp->autostart[i] = lp->autostart[--lp->n_autostart];
+	free(e->disks);
+	free(e->nics);
+	e->disks = NULL;
+	e->nics = NULL;
+	e->n_disks = e->n_nics = 0;
+}
+
+/* Keep a guest's slow stats, just read, for the listings until the next pass. */
+static int cache_keep_slow(struct dom_cache *e, const struct guest_ident *g)
+{
+	struct guest_disk *d = NULL;
+	struct guest_nic *n = NULL;
+	if (g->n_disks && !(d = malloc(g->n_disks * sizeof(*d))))
+		return -1;
+	if (g->n_nics && !(n = malloc(g->n_nics * sizeof(*n)))) {
+		free(d);
+		return -1;
+	}
+	if (d)
+		memcpy(d, g->disks, g->n_disks * sizeof(*d));
+	if (n)
+		memcpy(n, g->nics, g->n_nics * sizeof(*n));
+	cache_release(e);
+	e->disks = d;
+	e->nics = n;
+	e->n_disks = g->n_disks;
+	e->n_nics = g->n_nics;
+	e->slow_id = g->id;
+	if (g->vcpus)
+		e->vcpus = g->vcpus;
+	e->hv_cpu_ns = g->hv_cpu_ns;
+	e->stats_t_ns = g->stats_t_ns;
+	return 0;
+}
+
+/* A listing without slow stats: the last ones, with the time they were taken (rates span them). */
+static int cache_give_slow(const struct dom_cache *e, struct guest_ident *g)
+{
+	if (!g->vcpus)
+		g->vcpus = e->vcpus;
+	if (e->slow_id != g->id)
+		return 0;
+	g->hv_cpu_ns = e->hv_cpu_ns;
+	g->stats_t_ns = e->stats_t_ns;
+	for (unsigned i = 0; i < e->n_disks; i++) {
+		struct guest_disk *d = guest_ident_add_disk(g);
+		if (!d)
+			return -1;
+		*d = e->disks[i];
+	}
+	for (unsigned i = 0; i < e->n_nics; i++) {
+		struct guest_nic *n = guest_ident_add_nic(g);
+		if (!n)
+			return -1;
+		*n = e->nics[i];
+	}
+	return 0;
+}
+
+static void sweep_cache(struct libvirt_priv *lp)
+{
+	for (size_t i = 0; i < lp->n_cache;) {
+		if (!lp->cache[i].seen) {
+			cache_release(&lp->cache[i]);
+			lp->cache[i] = lp->cache[--lp->n_cache];
 		} else {
-			lp->autostart[i++].seen = false;
+			lp->cache[i++].seen = false;
 		}
 	}
 }
@@ -626,8 +710,14 @@ static int add_devices(struct guest_ident *g, virTypedParameterPtr params, int n
 	return 0;
 }
 
+/*
+ * One guest from its stats record: params has at least the state and balloon
+ * groups; slow has the block, interface and vCPU groups too, or is NULL when
+ * this listing did not ask for them (then the last ones are reused).
+ */
 static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr dom,
-		     virTypedParameterPtr params, int nparams, struct guest_list *out)
+		     virTypedParameterPtr params, int nparams, virTypedParameterPtr slow, int nslow,
+		     struct guest_list *out)
 {
 	struct guest_ident *g = guest_list_add(out);
 	if (!g)
@@ -642,40 +732,35 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 		g->uuid[0] = '\0';
 	unsigned int id = virDomainGetID(dom);
 	g->id = id == (unsigned int)-1 ? -1 : (int)id;
+	struct dom_cache *e = cache_entry(lp, g->uuid);
+	if (!e)
+		return -1;
+	e->seen = true;
 
 	int state = 0;
-	unsigned int vcpus = 0;
 	unsigned long long cur = 0, max = 0;
 	if (params) {
 		if (virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
 			g->state = map_state(state);
-		if (virTypedParamsGetUInt(params, nparams, "vcpu.current", &vcpus) == 1)
-			g->vcpus = vcpus;
 		if (virTypedParamsGetULLong(params, nparams, "balloon.current", &cur) == 1)
 			g->mem_bytes = cur * 1024;
 		if (virTypedParamsGetULLong(params, nparams, "balloon.maximum", &max) == 1)
 			g->mem_max_bytes = max * 1024;
-		g->stats_t_ns = sampler_now_ns();
+	}
+	if (slow) {
+		unsigned int vcpus = 0;
 		unsigned long long cpu = 0;
-		if (virTypedParamsGetULLong(params, nparams, "cpu.time", &cpu) == 1)
+		if (virTypedParamsGetUInt(slow, nslow, "vcpu.current", &vcpus) == 1)
+			g->vcpus = vcpus;
+		g->stats_t_ns = sampler_now_ns();
+		if (virTypedParamsGetULLong(slow, nslow, "cpu.time", &cpu) == 1)
 			g->hv_cpu_ns = cpu;
-		if (add_devices(g, params, nparams) < 0)
+		if (add_devices(g, slow, nslow) < 0 || cache_keep_slow(e, g) < 0)
 			return -1;
+	} else if (cache_give_slow(e, g) < 0) {
+		return -1;
 	}
-	g->autostart = cached_autostart(lp, dom, g->uuid, &g->persistent);
-	/* Drivers whose stats lack a group (the test driver) are asked directly. */
-	if (!params || !g->vcpus || g->mem_bytes == GT_UNKNOWN) {
-		virDomainInfo info;
-		if (virDomainGetInfo(dom, &info) == 0) {
-			g->hv_cpu_ns = info.cpuTime;
-			if (!g->stats_t_ns)
-				g->stats_t_ns = sampler_now_ns();
-			g->state = map_state(info.state);
-			g->vcpus = info.nrVirtCpu;
-			g->mem_bytes = (uint64_t)info.memory * 1024;
-			g->mem_max_bytes = (uint64_t)info.maxMem * 1024;
-		}
-	}
+	cached_autostart(e, dom, g);
 	if (guest_state_is_active(g->state) && g->id >= 0) {
 		struct mapping *m = find_or_make_mapping(be, lp, g->uuid, g->id, g->name);
 		if (m) {
@@ -685,27 +770,82 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 			snprintf(g->cgroup_v2, sizeof(g->cgroup_v2), "%s", m->cgroup_v2);
 			if (guest_ident_set_vcpu_tids(g, m->tids, m->n_tids) < 0)
 				return -1;
+			/* A running guest's vCPU threads are its vCPUs. */
+			if (!g->vcpus)
+				g->vcpus = m->n_tids;
 		}
 	}
+	/*
+	 * Drivers whose stats lack a group (the test driver) are asked directly;
+	 * so is a guest whose vCPU count is unknown, at most every AUTOSTART_TTL_NS.
+	 */
+	uint64_t now = sampler_now_ns();
+	bool no_cpu_time = !slow && g->hv_cpu_ns == GT_UNKNOWN && !lp->local;
+	if (!params || g->mem_bytes == GT_UNKNOWN || no_cpu_time ||
+	    (!g->vcpus && (!e->info_ns || now - e->info_ns > AUTOSTART_TTL_NS))) {
+		virDomainInfo info;
+		if (virDomainGetInfo(dom, &info) == 0) {
+			g->hv_cpu_ns = info.cpuTime;
+			g->stats_t_ns = now;
+			g->state = map_state(info.state);
+			g->vcpus = info.nrVirtCpu;
+			g->mem_bytes = (uint64_t)info.memory * 1024;
+			g->mem_max_bytes = (uint64_t)info.maxMem * 1024;
+			e->vcpus = g->vcpus;
+			e->info_ns = now;
+		}
+		virResetLastError();
+	}
 	return 0;
+}
+
+/* The stats record of dom in recs, or NULL. */
+static virDomainStatsRecordPtr find_record(virDomainStatsRecordPtr *recs, int n, const char *uuid)
+{
+	char u[VIR_UUID_STRING_BUFLEN];
+	for (int i = 0; recs && i < n; i++)
+		if (virDomainGetUUIDString(recs[i]->dom, u) == 0 && strcmp(u, uuid) == 0)
+			return recs[i];
+	return NULL;
+}
+
+static bool needs_slow(struct libvirt_priv *lp, virDomainStatsRecordPtr rec)
+{
+	int state = 0;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	if (virTypedParamsGetInt(rec->params, rec->nparams, "state.state", &state) != 1 ||
+	    !guest_state_is_active(map_state(state)) || virDomainGetUUIDString(rec->dom, uuid) < 0)
+		return false;
+	unsigned int id = virDomainGetID(rec->dom);
+	for (size_t i = 0; i < lp->n_cache; i++)
+		if (strcmp(lp->cache[i].uuid, uuid) == 0)
+			return lp->cache[i].slow_id != (id == (unsigned int)-1 ? -1 : (int)id);
+	return true;
 }
 
 static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t errlen)
 {
 	struct libvirt_priv *lp = be->priv;
 	int ret = -1;
-	virDomainStatsRecordPtr *recs = NULL;
-	virDomainPtr *doms = NULL;
-	int n = -1;
+	virDomainStatsRecordPtr *recs = NULL, *slow_recs = NULL;
+	virDomainPtr *doms = NULL, *need = NULL;
+	int n = -1, n_slow = 0;
+	uint64_t now = sampler_now_ns();
 
 	if (lp->batched_stats) {
-		/* One call for every domain; NOWAIT: never wait behind a busy monitor. */
-		unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
-				      VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
-		/* A PV Xen guest has no host process: its CPU comes from the hypervisor. */
-		if (strcmp(lp->kind, "xen") == 0)
-			groups |= VIR_DOMAIN_STATS_CPU_TOTAL;
-		n = virConnectGetAllDomainStats(lp->conn, groups, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+		/*
+		 * One call for every domain; NOWAIT: never wait behind a busy monitor.
+		 * A guest with no host process (PV Xen, a remote host) has its CPU
+		 * from the hypervisor: everything, every listing.
+		 */
+		unsigned int fast = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON;
+		unsigned int slow = fast | VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
+		bool hv_cpu = !lp->local || !lp->driver_dir[0] || strcmp(lp->kind, "xen") == 0;
+		if (hv_cpu)
+			slow |= VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_CPU_TOTAL;
+		bool all_slow = hv_cpu || now >= lp->next_slow_ns;
+		n = virConnectGetAllDomainStats(lp->conn, all_slow ? slow : fast, &recs,
+						VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 		if (n < 0) {
 			virErrorPtr e = virGetLastError();
 			if (e && (e->code == VIR_ERR_NO_SUPPORT || e->code == VIR_ERR_INVALID_ARG)) {
@@ -716,9 +856,38 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 				goto cleanup;
 			}
 		} else {
-			for (int i = 0; i < n; i++)
-				if (add_guest(be, lp, recs[i]->dom, recs[i]->params, recs[i]->nparams, out) < 0)
+			if (all_slow) {
+				/* A second early: a listing that comes a hair before the time still takes them. */
+				lp->next_slow_ns = now + SLOW_STATS_NS - 1000000000ull;
+			} else {
+				/* Guests started since the last pass get theirs now, in one more call. */
+				int k = 0;
+				need = calloc((size_t)n + 1, sizeof(*need));
+				if (!need)
 					goto oom;
+				for (int i = 0; i < n; i++)
+					if (needs_slow(lp, recs[i]))
+						need[k++] = recs[i]->dom;
+				if (k) {
+					n_slow = virDomainListGetStats(need, slow, &slow_recs,
+								       VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+					if (n_slow < 0) {
+						n_slow = 0;
+						virResetLastError();
+					}
+				}
+			}
+			for (int i = 0; i < n; i++) {
+				virDomainStatsRecordPtr sr = recs[i];
+				if (!all_slow) {
+					char uuid[VIR_UUID_STRING_BUFLEN];
+					sr = virDomainGetUUIDString(recs[i]->dom, uuid) == 0 ?
+						     find_record(slow_recs, n_slow, uuid) : NULL;
+				}
+				if (add_guest(be, lp, recs[i]->dom, recs[i]->params, recs[i]->nparams,
+					      sr ? sr->params : NULL, sr ? sr->nparams : 0, out) < 0)
+					goto oom;
+			}
 		}
 	}
 	if (!lp->batched_stats) {
@@ -728,18 +897,21 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 			goto cleanup;
 		}
 		for (int i = 0; i < n; i++)
-			if (add_guest(be, lp, doms[i], NULL, 0, out) < 0)
+			if (add_guest(be, lp, doms[i], NULL, 0, NULL, 0, out) < 0)
 				goto oom;
 	}
 	sweep_mappings(lp);
-	sweep_autostart(lp);
+	sweep_cache(lp);
 	ret = 0;
 	goto cleanup;
 oom:
 	snprintf(err, errlen, "%s: out of memory", be->uri);
 cleanup:
+	free(need);
 	if (recs)
 		virDomainStatsRecordListFree(recs);
+	if (slow_recs)
+		virDomainStatsRecordListFree(slow_recs);
 	if (doms) {
 		for (int i = 0; i < n; i++)
 			virDomainFree(doms[i]);

@@ -78,6 +78,7 @@ int procfs_parse_stat(const char *buf, size_t len, struct proc_stat *out)
 		case 12: out->majflt = v; break;
 		case 14: out->utime = v; break;
 		case 15: out->stime = v; break;
+		case 20: out->num_threads = v; break;
 		case 22: out->starttime = v; break;
 		case 24: out->rss_pages = v; break;
 		case 39: out->processor = v > INT32_MAX ? -1 : (int)v; break;
@@ -255,6 +256,9 @@ ssize_t procfs_read_at(int dirfd, const char *rel, char *buf, size_t size)
 	return n;
 }
 
+/* Below this, a short read is taken as the end of the file (see procfs_pread). */
+#define PROCFS_SHORT_READ_MAX 2048
+
 ssize_t procfs_pread(int fd, char *buf, size_t size)
 {
 	if (size == 0) {
@@ -274,6 +278,14 @@ ssize_t procfs_pread(int fd, char *buf, size_t size)
 		got += (size_t)n;
 		if (got == size - 1)
 			break;
+		/*
+		 * A short read of a small file is the whole file: a seq_file
+		 * (procfs, cgroupfs) stops early only when its page-sized buffer
+		 * is nearly full, sysfs answers in one call, a regular file stops
+		 * at its end. One call per file rather than two.
+		 */
+		if ((size_t)n < size - 1 - (got - (size_t)n) && got < PROCFS_SHORT_READ_MAX)
+			break;
 	}
 	buf[got] = '\0';
 	return (ssize_t)got;
@@ -281,13 +293,13 @@ ssize_t procfs_pread(int fd, char *buf, size_t size)
 
 int procfs_fd_budget(int fd)
 {
-	static long limit;
 	if (fd < 0)
 		return fd;
-	if (!limit) {
-		struct rlimit rl;
-		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1L << 20;
-	}
+	/* Asked each time (a cheap call, and opens are rare): the limit may change under us. */
+	struct rlimit rl;
+	long limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1L << 20;
+	if (limit > FD_KEEP_MAX + FD_RESERVE)
+		limit = FD_KEEP_MAX + FD_RESERVE;
 	/* Descriptors are handed out lowest first: the number says how many are in use. */
 	if (fd >= limit - FD_RESERVE) {
 		close(fd);

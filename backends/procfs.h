@@ -14,6 +14,7 @@ struct proc_stat {
 	uint64_t starttime;	/* clock ticks after boot: with the pid, the process's identity */
 	uint64_t rss_pages;
 	uint64_t majflt;	/* major page faults of the process */
+	uint64_t num_threads;
 	int processor;		/* CPU it last ran on */
 };
 
@@ -60,8 +61,14 @@ ssize_t procfs_read_at(int dirfd, const char *rel, char *buf, size_t size);
  * guests, host figures, libraries): a descriptor numbered within the last
  * FD_RESERVE below the process's limit is closed again and -1 returned with
  * errno EMFILE. Returns fd otherwise.
+ *
+ * Nor are more than FD_KEEP_MAX kept, whatever the limit: each kept-open
+ * procfs file holds a page-sized read buffer in the kernel (about 4 KiB,
+ * measured), so this bounds what guesttop costs the host's kernel to about
+ * 128 MiB. Files beyond it are opened, read and closed at each refresh.
  */
 #define FD_RESERVE 512
+#define FD_KEEP_MAX 32768
 int procfs_fd_budget(int fd);
 /* Read a kept-open file from offset 0. */
 ssize_t procfs_pread(int fd, char *buf, size_t size);

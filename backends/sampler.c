@@ -13,8 +13,16 @@
 
 #include "backends/procfs.h"
 
-/* Threads come and go (qemu's worker pool): the list is read again every few refreshes. */
+/*
+ * Threads come and go (qemu's worker pool): a process's list is read again
+ * when its thread count changes or a thread vanished, and at least every
+ * THREAD_RESCAN_MAX refreshes; a container's (no such count) every
+ * THREAD_RESCAN_EVERY refreshes.
+ */
 #define THREAD_RESCAN_EVERY 5
+#define THREAD_RESCAN_MAX 30
+/* Every how many scans the affinity of threads other than vCPUs is read again. */
+#define AFFINITY_EVERY 4
 /* A container's tasks watched at most (a refresh reads two files per task). */
 #define CONTAINER_MAX_TASKS 4096
 
@@ -149,7 +157,7 @@ static void close_fd(int *fd)
 void guest_probe_init(struct guest_probe *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->dir_fd = p->stat_fd = p->io_fd = p->status_fd = p->proc_fd = -1;
+	p->stat_fd = p->io_fd = p->status_fd = p->proc_fd = p->net_fd = -1;
 	cgroup_probe_init(&p->cg);
 	for (unsigned i = 0; i < SAMPLER_MAX_NICS; i++)
 		for (unsigned j = 0; j < 8; j++)
@@ -169,7 +177,6 @@ void guest_probe_close(struct guest_probe *p)
 	close_fd(&p->stat_fd);
 	close_fd(&p->io_fd);
 	close_fd(&p->status_fd);
-	close_fd(&p->dir_fd);
 	for (unsigned i = 0; i < p->n_threads; i++)
 		thread_close(&p->threads[i]);
 	free(p->threads);
@@ -178,6 +185,8 @@ void guest_probe_close(struct guest_probe *p)
 		close_fd(&p->procs[i].fd);
 	free(p->procs);
 	cgroup_probe_close(&p->cg);
+	free(p->cg_v1);
+	free(p->cg_v2);
 	for (unsigned i = 0; i < p->n_nics; i++)
 		for (unsigned j = 0; j < 8; j++)
 			close_fd(&p->nic_fds[i][j]);
@@ -199,13 +208,80 @@ static int vcpu_index(const struct guest_probe *p, pid_t tid)
 	return -1;
 }
 
+/*
+ * Keep a file open, or, when the process has no descriptor left (a host with
+ * thousands of guests meets the limit), say ON_DEMAND: it is then opened,
+ * read and closed at each refresh rather than silently not read at all.
+ */
+#define ON_DEMAND (-2)
+
+static int open_kept(int base, const char *rel)
+{
+	int fd = procfs_fd_budget(openat(base, rel, O_RDONLY | O_CLOEXEC));
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+		return ON_DEMAND;
+	return fd < 0 ? -1 : fd;
+}
+
+/*
+ * A file of the guest's process (tid 0) or of one of its threads, below the
+ * proc root: "PID/stat", "PID/task/TID/stat", or for a container's task,
+ * which may belong to any of its processes, "TID/stat".
+ */
+static void proc_rel(const struct guest_probe *p, pid_t tid, const char *file, char *rel, size_t size)
+{
+	if (tid == 0)
+		snprintf(rel, size, "%d/%s", (int)p->pid, file);
+	else if (p->container)
+		snprintf(rel, size, "%d/%s", (int)tid, file);
+	else
+		snprintf(rel, size, "%d/task/%d/%s", (int)p->pid, (int)tid, file);
+}
+
+static int open_proc_file(const struct guest_probe *p, pid_t tid, const char *file)
+{
+	char rel[96];
+	proc_rel(p, tid, file, rel, sizeof(rel));
+	return open_kept(p->proc_fd, rel);
+}
+
+/* Read a file: pread on its kept descriptor, or open-read-close when it has none. */
+static ssize_t read_proc_file(const struct guest_probe *p, int fd, pid_t tid, const char *file, char *buf,
+			      size_t size)
+{
+	if (fd >= 0)
+		return procfs_pread(fd, buf, size);
+	if (fd != ON_DEMAND)
+		return -1;
+	char rel[96];
+	proc_rel(p, tid, file, rel, sizeof(rel));
+	return procfs_read_at(p->proc_fd, rel, buf, size);
+}
+
+bool guest_probe_is_open(const struct guest_probe *p)
+{
+	return p->pid > 0 && p->stat_fd != -1;
+}
+
+/* The number of online CPUs, read again at most once a second (sysconf opens a file each time). */
+static long online_cpus(void)
+{
+	static long n;
+	static uint64_t at;
+	uint64_t now = sampler_now_ns();
+	if (!at || now - at > 1000000000ull) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		at = now;
+	}
+	return n;
+}
+
 /* Affinity from task/TID/status; "every CPU" when it allows all online ones. */
 static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 {
-	char rel[64], buf[4096];
+	char buf[4096];
 	t->all_cpus = true;
-	snprintf(rel, sizeof(rel), p->container ? "%d/status" : "task/%d/status", (int)t->tid);
-	ssize_t n = procfs_read_at(p->container ? p->proc_fd : p->dir_fd, rel, buf, sizeof(buf));
+	ssize_t n = read_proc_file(p, ON_DEMAND, t->tid, "status", buf, sizeof(buf));
 	if (n <= 0)
 		return;
 	const char *line = strstr(buf, "Cpus_allowed_list:");
@@ -216,7 +292,7 @@ static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 	size_t len = eol ? (size_t)(eol - line) : strlen(line);
 	uint64_t bits[SAMPLER_MAX_CPUS / 64];
 	int count = procfs_parse_cpulist(line, len, bits, SAMPLER_MAX_CPUS);
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	long online = online_cpus();
 	if (count <= 0)
 		return;
 	/* "Anywhere" means every online CPU is in the set, not merely as many CPUs. */
@@ -233,53 +309,19 @@ static void thread_read_affinity(struct guest_probe *p, struct thread_probe *t)
 	t->all_cpus = false;
 }
 
-/*
- * Keep a file open, or, when the process has no descriptor left (a host with
- * thousands of guests meets the limit), say ON_DEMAND: it is then opened,
- * read and closed at each refresh rather than silently not read at all.
- */
-#define ON_DEMAND (-2)
-
-static int open_kept(int base, const char *rel)
-{
-	int fd = procfs_fd_budget(openat(base, rel, O_RDONLY | O_CLOEXEC));
-	if (fd < 0 && (errno == EMFILE || errno == ENFILE))
-		return ON_DEMAND;
-	return fd < 0 ? -1 : fd;
-}
-
-/* Read a thread's file: pread on its kept descriptor, or open-read-close when it has none. */
-static ssize_t read_thread_file(const struct guest_probe *p, const struct thread_probe *t, int fd,
-				const char *file, char *buf, size_t size)
-{
-	if (fd >= 0)
-		return procfs_pread(fd, buf, size);
-	if (fd != ON_DEMAND)
-		return -1;
-	char rel[64];
-	snprintf(rel, sizeof(rel), p->container ? "%d/%s" : "task/%d/%s", (int)t->tid, file);
-	return procfs_read_at(p->container ? p->proc_fd : p->dir_fd, rel, buf, size);
-}
-
 static int thread_open(struct guest_probe *p, struct thread_probe *t, pid_t tid)
 {
-	char rel[64];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->stat_fd = t->sched_fd = -1;
 	t->last_cpu = -1;
 	t->cpu_pct = t->steal_pct = NAN;
 	t->vcpu = vcpu_index(p, tid);
-	/* A container's tasks belong to many processes: /proc/TID reaches any of them. */
-	int base = p->container ? p->proc_fd : p->dir_fd;
-	snprintf(rel, sizeof(rel), p->container ? "%d/stat" : "task/%d/stat", (int)tid);
-	t->stat_fd = open_kept(base, rel);
+	t->stat_fd = open_proc_file(p, tid, "stat");
 	if (t->stat_fd == -1)
 		return -1;
-	if (t->vcpu >= 0 || p->container) {
-		snprintf(rel, sizeof(rel), p->container ? "%d/schedstat" : "task/%d/schedstat", (int)tid);
-		t->sched_fd = open_kept(base, rel);
-	}
+	if (t->vcpu >= 0 || p->container)
+		t->sched_fd = open_proc_file(p, tid, "schedstat");
 	thread_read_affinity(p, t);
 	t->seen = true;
 	return 0;
@@ -300,7 +342,7 @@ static void scan_container_procs(struct guest_probe *p)
 	for (int i = 0; fresh && i < n; i++) {
 		bool kept = false;
 		for (unsigned j = 0; j < p->n_procs; j++) {
-			if (p->procs[j].pid == pids[i] && p->procs[j].fd >= 0) {
+			if (p->procs[j].pid == pids[i] && p->procs[j].fd != -1) {
 				fresh[k++] = p->procs[j];
 				p->procs[j].fd = -1;
 				kept = true;
@@ -309,10 +351,9 @@ static void scan_container_procs(struct guest_probe *p)
 		}
 		if (kept)
 			continue;
-		char rel[32];
-		snprintf(rel, sizeof(rel), "%d/io", (int)pids[i]);
-		int fd = procfs_fd_budget(openat(p->proc_fd, rel, O_RDONLY | O_CLOEXEC));
-		if (fd >= 0)
+		/* A process of the container is a task of it: "PID/io". */
+		int fd = open_proc_file(p, pids[i], "io");
+		if (fd != -1)
 			fresh[k++] = (struct proc_io_probe){ .pid = pids[i], .fd = fd };
 	}
 	for (unsigned j = 0; j < p->n_procs; j++)
@@ -327,7 +368,9 @@ static int list_tids(struct guest_probe *p, pid_t *out, size_t max)
 {
 	if (p->container)
 		return cgroup_list_members(p->cgfs, p->cg_v1, p->cg_v2, true, out, max);
-	int tfd = openat(p->dir_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char rel[32];
+	snprintf(rel, sizeof(rel), "%d/task", (int)p->pid);
+	int tfd = openat(p->proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0)
 		return -1;
 	DIR *d = fdopendir(tfd);
@@ -352,6 +395,7 @@ static void scan_threads(struct guest_probe *p)
 		return;
 	if (p->container)
 		scan_container_procs(p);
+	bool all_affinity = ++p->scans % AFFINITY_EVERY == 0;
 	for (unsigned i = 0; i < p->n_threads; i++)
 		p->threads[i].seen = false;
 	for (int k = 0; k < nt; k++) {
@@ -360,10 +404,16 @@ static void scan_threads(struct guest_probe *p)
 		for (unsigned i = 0; i < p->n_threads; i++) {
 			if (p->threads[i].tid == tid && p->threads[i].stat_fd != -1) {
 				p->threads[i].seen = known = true;
-				/* Pinning (virsh vcpupin) changes affinity at run time. */
-				free(p->threads[i].affinity);
-				p->threads[i].affinity = NULL;
-				thread_read_affinity(p, &p->threads[i]);
+				/*
+				 * Pinning (virsh vcpupin) changes affinity at run time: a
+				 * vCPU's is read again at every scan, the others' (far more
+				 * of them, rarely pinned) at every AFFINITY_EVERY-th.
+				 */
+				if (p->threads[i].vcpu >= 0 || all_affinity) {
+					free(p->threads[i].affinity);
+					p->threads[i].affinity = NULL;
+					thread_read_affinity(p, &p->threads[i]);
+				}
 				break;
 			}
 		}
@@ -402,27 +452,44 @@ static void scan_threads(struct guest_probe *p)
 		p->threads[j] = t;
 	}
 	p->reads_since_scan = 0;
+	p->thread_gone = false;
+}
+
+/* Pinning (virsh vcpupin) changes a vCPU's affinity at run time: read between scans too. */
+static void reread_vcpu_affinity(struct guest_probe *p)
+{
+	for (unsigned i = 0; i < p->n_threads; i++) {
+		struct thread_probe *t = &p->threads[i];
+		if (t->vcpu < 0 || t->stat_fd == -1)
+			continue;
+		free(t->affinity);
+		t->affinity = NULL;
+		thread_read_affinity(p, t);
+	}
 }
 
 int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_ident *g)
 {
-	char rel[64];
 	guest_probe_close(p);
 	if (g->pid <= 0)
 		return -1;
-	snprintf(rel, sizeof(rel), "%d", (int)g->pid);
-	p->dir_fd = procfs_fd_budget(openat(proc_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	if (p->dir_fd < 0)
-		return -1;
 	p->pid = g->pid;
-	p->stat_fd = procfs_fd_budget(openat(p->dir_fd, "stat", O_RDONLY | O_CLOEXEC));
-	if (p->stat_fd < 0) {
+	p->proc_fd = proc_fd;
+	p->container = g->container;
+	p->stat_fd = open_proc_file(p, 0, "stat");
+	if (p->stat_fd == ON_DEMAND) {
+		/* No descriptor to keep: the process must at least be there. */
+		char buf[1024];
+		if (read_proc_file(p, ON_DEMAND, 0, "stat", buf, sizeof(buf)) <= 0)
+			p->stat_fd = -1;
+	}
+	if (p->stat_fd == -1) {
 		guest_probe_close(p);
 		return -1;
 	}
-	p->io_fd = procfs_fd_budget(openat(p->dir_fd, "io", O_RDONLY | O_CLOEXEC));
-	p->io_denied = p->io_fd < 0 && (errno == EACCES || errno == EPERM);
-	p->status_fd = procfs_fd_budget(openat(p->dir_fd, "status", O_RDONLY | O_CLOEXEC));
+	p->io_fd = open_proc_file(p, 0, "io");
+	p->io_denied = p->io_fd == -1 && (errno == EACCES || errno == EPERM);
+	p->status_fd = open_proc_file(p, 0, "status");
 	if (g->n_vcpu_tids) {
 		p->vcpu_tids = malloc(g->n_vcpu_tids * sizeof(pid_t));
 		if (!p->vcpu_tids) {
@@ -432,8 +499,6 @@ int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_iden
 		memcpy(p->vcpu_tids, g->vcpu_tids, g->n_vcpu_tids * sizeof(pid_t));
 		p->n_vcpu = g->n_vcpu_tids;
 	}
-	p->container = g->container;
-	p->proc_fd = proc_fd;
 	/* A container's tasks come from its cgroup, known once attached. */
 	if (!p->container)
 		scan_threads(p);
@@ -444,18 +509,22 @@ void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int
 			const struct guest_ident *g)
 {
 	cgroup_probe_close(&p->cg);
-	snprintf(p->cg_v1, sizeof(p->cg_v1), "%s", g->cgroup_mode == CGROUP_V1 ? g->cgroup : "");
-	snprintf(p->cg_v2, sizeof(p->cg_v2), "%s",
-		 g->cgroup_v2[0] ? g->cgroup_v2 : (g->cgroup_mode == CGROUP_V2 ? g->cgroup : ""));
+	free(p->cg_v1);
+	free(p->cg_v2);
+	const char *v1 = g->cgroup_mode == CGROUP_V1 ? g->cgroup : "";
+	const char *v2 = g->cgroup_v2[0] ? g->cgroup_v2 : (g->cgroup_mode == CGROUP_V2 ? g->cgroup : "");
+	p->cg_v1 = v1[0] ? strdup(v1) : NULL;
+	p->cg_v2 = v2[0] ? strdup(v2) : NULL;
 	p->cgfs = cgfs;
-	if (cgfs && (p->cg_v1[0] || p->cg_v2[0]))
+	if (cgfs && (p->cg_v1 || p->cg_v2))
 		cgroup_probe_open(&p->cg, cgfs, p->cg_v1, p->cg_v2);
-	if (p->container && p->dir_fd >= 0)
+	if (p->container && guest_probe_is_open(p))
 		scan_threads(p);
 	for (unsigned i = 0; i < p->n_nics; i++)
 		for (unsigned j = 0; j < 8; j++)
 			close_fd(&p->nic_fds[i][j]);
 	p->n_nics = 0;
+	p->net_fd = net_fd;
 	if (net_fd < 0)
 		return;
 	for (unsigned i = 0; i < g->n_nics && p->n_nics < SAMPLER_MAX_NICS; i++) {
@@ -468,17 +537,24 @@ void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int
 		for (unsigned j = 0; j < 8; j++) {
 			char rel[96];
 			snprintf(rel, sizeof(rel), "%s/statistics/%s", ifname, nic_files[j]);
-			p->nic_fds[k][j] = procfs_fd_budget(openat(net_fd, rel, O_RDONLY | O_CLOEXEC));
+			p->nic_fds[k][j] = open_kept(net_fd, rel);
 		}
 	}
 }
 
-static bool read_u64_fd(int fd, uint64_t *out)
+/* One interface counter: /sys/class/net/IF/statistics/FILE. */
+static bool read_nic_counter(const struct guest_probe *p, unsigned nic, unsigned j, uint64_t *out)
 {
 	char buf[32];
-	if (fd < 0)
-		return false;
-	ssize_t n = procfs_pread(fd, buf, sizeof(buf));
+	ssize_t n = -1;
+	int fd = p->nic_fds[nic][j];
+	if (fd >= 0) {
+		n = procfs_pread(fd, buf, sizeof(buf));
+	} else if (fd == ON_DEMAND) {
+		char rel[96];
+		snprintf(rel, sizeof(rel), "%s/statistics/%s", p->nic_names[nic], nic_files[j]);
+		n = procfs_read_at(p->net_fd, rel, buf, sizeof(buf));
+	}
 	return n > 0 && cgroup_parse_u64(buf, (size_t)n, out) == 0;
 }
 
@@ -493,10 +569,11 @@ static void read_threads(struct guest_probe *p, uint64_t now, struct guest_count
 		struct proc_schedstat ss;
 		uint64_t cpu_ns, delay_ns = 0;
 		bool have_delay = false;
-		ssize_t n = read_thread_file(p, t, t->stat_fd, "stat", buf, sizeof(buf));
+		ssize_t n = read_proc_file(p, t->stat_fd, t->tid, "stat", buf, sizeof(buf));
 		if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0) {
-			/* Gone: forget it until the next scan removes it. */
+			/* Gone: forget it until the next scan (at the next refresh) removes it. */
 			close_fd(&t->stat_fd);
+			p->thread_gone = true;
 			t->cpu_pct = t->steal_pct = NAN;
 			t->have_prev = false;
 			t->interval_cpu_ns = t->interval_ns = 0;
@@ -504,11 +581,13 @@ static void read_threads(struct guest_probe *p, uint64_t now, struct guest_count
 				vcpu_ok = false;
 			continue;
 		}
-		snprintf(t->comm, sizeof(t->comm), "%s", st.comm);
+		size_t cl = strnlen(st.comm, sizeof(t->comm) - 1);
+		memcpy(t->comm, st.comm, cl);
+		t->comm[cl] = '\0';
 		t->last_cpu = st.processor;
 		cpu_ns = (st.utime + st.stime) * tick_ns();
 		if (t->sched_fd >= 0 || t->sched_fd == ON_DEMAND) {
-			n = read_thread_file(p, t, t->sched_fd, "schedstat", buf, sizeof(buf));
+			n = read_proc_file(p, t->sched_fd, t->tid, "schedstat", buf, sizeof(buf));
 			if (n > 0 && procfs_parse_schedstat(buf, (size_t)n, &ss) == 0) {
 				/* schedstat counts in ns, far finer than stat's clock ticks. */
 				cpu_ns = ss.exec_ns;
@@ -555,9 +634,9 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	char buf[2048];
 	memset(out, 0, sizeof(*out));
 	out->t_ns = sampler_now_ns();
-	if (p->stat_fd < 0)
+	if (!guest_probe_is_open(p))
 		return -1;
-	ssize_t n = procfs_pread(p->stat_fd, buf, sizeof(buf));
+	ssize_t n = read_proc_file(p, p->stat_fd, 0, "stat", buf, sizeof(buf));
 	struct proc_stat st;
 	/* ESRCH: the process has exited since the fd was opened. */
 	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0)
@@ -574,22 +653,28 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	out->have_majflt = true;
 	out->majflt = st.majflt;
 
-	if (p->io_fd >= 0) {
+	if (p->io_fd != -1) {
 		struct proc_io io;
-		n = procfs_pread(p->io_fd, buf, sizeof(buf));
+		n = read_proc_file(p, p->io_fd, 0, "io", buf, sizeof(buf));
 		if (n > 0 && procfs_parse_io(buf, (size_t)n, &io) == 0) {
 			out->have_io = true;
 			out->read_bytes = io.read_bytes;
 			out->write_bytes = io.write_bytes;
 		}
 	}
-	if (p->status_fd >= 0) {
-		n = procfs_pread(p->status_fd, buf, sizeof(buf));
+	if (p->status_fd != -1) {
+		n = read_proc_file(p, p->status_fd, 0, "status", buf, sizeof(buf));
 		if (n > 0 && procfs_parse_status_kb(buf, (size_t)n, "VmSwap:", &out->swap_bytes) == 0)
 			out->have_swap = true;
 	}
-	if (++p->reads_since_scan >= THREAD_RESCAN_EVERY)
+	++p->reads_since_scan;
+	if (p->container ? p->reads_since_scan >= THREAD_RESCAN_EVERY
+			 : p->reads_since_scan >= THREAD_RESCAN_MAX || p->thread_gone ||
+				   st.num_threads != p->num_threads)
 		scan_threads(p);
+	else if (p->reads_since_scan % THREAD_RESCAN_EVERY == 0)
+		reread_vcpu_affinity(p);
+	p->num_threads = st.num_threads;
 	out->container = p->container;
 	out->task_steal_pct = out->task_read_bps = out->task_write_bps = NAN;
 	read_threads(p, out->t_ns, out);
@@ -608,7 +693,7 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 		for (unsigned i = 0; i < p->n_procs; i++) {
 			struct proc_io_probe *q = &p->procs[i];
 			struct proc_io io;
-			ssize_t m = q->fd >= 0 ? procfs_pread(q->fd, buf, sizeof(buf)) : -1;
+			ssize_t m = read_proc_file(p, q->fd, q->pid, "io", buf, sizeof(buf));
 			if (m <= 0 || procfs_parse_io(buf, (size_t)m, &io) < 0) {
 				q->have_prev = false;
 				continue;
@@ -634,7 +719,7 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 				   &c->rx_dropped, &c->tx_dropped, &c->rx_errors, &c->tx_errors };
 		c->have = true;
 		for (unsigned j = 0; j < 8; j++)
-			if (!read_u64_fd(p->nic_fds[i][j], v[j]))
+			if (!read_nic_counter(p, i, j, v[j]))
 				c->have = false;
 	}
 	return 0;

@@ -77,7 +77,7 @@ void sampler_rates_unknown(struct guest_rates *out);
 /* One thread of a guest's process, with its rates over the last interval. */
 struct thread_probe {
 	pid_t tid;
-	char comm[64];
+	char comm[16];			/* as long as the kernel keeps */
 	int stat_fd;
 	int sched_fd;			/* vCPU threads only, else -1 */
 	int vcpu;			/* vCPU index, -1 for other threads */
@@ -103,7 +103,7 @@ struct proc_io_probe {
 /* Kept-open descriptors for one guest: one pread per file per refresh. */
 struct guest_probe {
 	pid_t pid;
-	int dir_fd;			/* /proc/PID */
+	/* Each descriptor is kept open, or -2 (read by path when no descriptor was left), or -1 none. */
 	int stat_fd;
 	int io_fd;			/* -1 when unreadable (not root) */
 	int status_fd;
@@ -113,11 +113,15 @@ struct guest_probe {
 	unsigned n_threads;
 	struct thread_probe *threads;	/* (owned) */
 	unsigned reads_since_scan;
+	unsigned scans;			/* thread scans so far */
+	uint64_t num_threads;		/* the process's thread count at the last reading */
+	bool thread_gone;		/* a thread could not be read: scan again */
 	/* Containers: every task of the cgroup is a thread here, every process an io file. */
 	bool container;
-	int proc_fd;			/* (borrowed) the proc root, for tasks of other processes */
+	int proc_fd;			/* (borrowed) the proc root: every path is below it */
+	int net_fd;			/* (borrowed) <sys>/class/net, or -1 */
 	const struct cgroup_fs *cgfs;	/* (borrowed) */
-	char cg_v1[GUEST_CGROUP_MAX], cg_v2[GUEST_CGROUP_MAX];
+	char *cg_v1, *cg_v2;		/* (owned) the cgroup's paths, NULL none */
 	unsigned n_procs;
 	struct proc_io_probe *procs;	/* (owned) each process's io file and its last reading */
 	uint64_t procs_t_ns;		/* when they were last read */
@@ -137,6 +141,8 @@ int guest_probe_open(struct guest_probe *p, int proc_fd, const struct guest_iden
 void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int net_fd,
 			const struct guest_ident *g);
 void guest_probe_close(struct guest_probe *p);
+/* Watching a process (its files kept open or read by path). */
+bool guest_probe_is_open(const struct guest_probe *p);
 /* Read the counters now (and update the threads' rates). Returns -1 when the process has gone. */
 int guest_probe_read(struct guest_probe *p, struct guest_counters *out);
 /* Does thread t's affinity allow CPU cpu? */

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -187,6 +189,15 @@ static void print_text(FILE *f, const struct model *m, const size_t *order, cons
 	fputc('\n', f);
 }
 
+/* A backend's event (a guest started, stopped, was defined): list at the next refresh. */
+static atomic_bool batch_changed;
+
+static void on_backend_change(void *opaque)
+{
+	(void)opaque;
+	atomic_store(&batch_changed, true);
+}
+
 static void sleep_until(struct timespec *deadline, double delay_s)
 {
 	long ns = (long)((delay_s - floor(delay_s)) * 1e9);
@@ -198,6 +209,40 @@ static void sleep_until(struct timespec *deadline, double delay_s)
 	}
 	while (!batch_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
 		;
+}
+
+/*
+ * List every backend into the model; errors go to stderr. -1 when the run
+ * must end: at the start, a backend that was asked for failed (a script must
+ * see it), or nothing works; or memory ran out.
+ */
+static int batch_list(struct backend *bes, size_t n, struct guest_list *list,
+		      char errs[][BACKEND_ERR_MAX], struct model *m, bool first)
+{
+	guest_list_clear(list);
+	collector_once(bes, n, list, errs);
+	size_t required_failed = 0, working = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!errs[i][0]) {
+			working++;
+			continue;
+		}
+		/* A backend guessed at and absent is said once, at the start. */
+		if (bes[i].optional && !bes[i].was_connected) {
+			if (first)
+				fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, errs[i]);
+		} else {
+			fprintf(stderr, "guesttop: %s\n", errs[i]);
+			required_failed++;
+		}
+	}
+	if (first && (required_failed || !working))
+		return -1;
+	if (model_update(m, list) < 0) {
+		fprintf(stderr, "guesttop: out of memory\n");
+		return -1;
+	}
+	return 0;
 }
 
 int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
@@ -225,30 +270,25 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		print_csv_header(out);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	bool warned_io = false;
+	/* Listing costs far more than sampling: every few refreshes, or at once on a change. */
+	unsigned refresh_ms = (unsigned)lround(o->delay_s * 1000.0);
+	long list_every = lround((double)collector_list_interval_ms(refresh_ms) / refresh_ms);
+	long listed_at = 0;
+	atomic_store(&batch_changed, false);
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&bes[i].lock);
+		bes[i].on_change = on_backend_change;
+		bes[i].on_change_opaque = NULL;
+		pthread_mutex_unlock(&bes[i].lock);
+	}
 	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {
-		guest_list_clear(&list);
-		collector_once(bes, n, &list, errs);
-		size_t required_failed = 0, working = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!errs[i][0]) {
-				working++;
-				continue;
-			}
-			/* A backend guessed at and absent is said once, at the start. */
-			if (bes[i].optional && !bes[i].was_connected) {
-				if (it == 1)
-					fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, errs[i]);
-			} else {
-				fprintf(stderr, "guesttop: %s\n", errs[i]);
-				required_failed++;
-			}
-		}
-		/* What was asked for cannot be shown at the start: a script must see the failure. */
-		if (it == 1 && (required_failed || !working))
-			goto cleanup;
-		if (model_update(&m, &list) < 0) {
-			fprintf(stderr, "guesttop: out of memory\n");
-			goto cleanup;
+		bool list_now = it == 1 || it - listed_at >= list_every || m.relist ||
+				atomic_exchange(&batch_changed, false);
+		if (list_now) {
+			listed_at = it;
+			m.relist = false;
+			if (batch_list(bes, n, &list, errs, &m, it == 1) < 0)
+				goto cleanup;
 		}
 		model_sample(&m);
 		struct host_sample hs;
@@ -278,6 +318,11 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	}
 	ret = 0;
 cleanup:
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&bes[i].lock);
+		bes[i].on_change = NULL;
+		pthread_mutex_unlock(&bes[i].lock);
+	}
 	free(order);
 	guest_list_free(&list);
 	model_free(&m);

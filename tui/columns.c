@@ -236,10 +236,22 @@ int columns_layout(const bool *wanted, int width, enum column *out, int *name_w)
 	return n;
 }
 
+/*
+ * One row's sort key, computed once per sort: a comparison reads neither the
+ * row nor column_number again (the HISTORY column averages HISTORY_LEN
+ * samples; qsort compares about n log2 n times).
+ */
+struct sort_key {
+	const char *text;		/* text columns */
+	double num;			/* other columns, NAN unknown */
+	const char *name, *uuid;	/* ties */
+	size_t index;
+	bool active;
+};
+
 /* qsort has no context argument; the table is sorted from one thread only. */
 static struct {
-	const struct model *m;
-	enum column c;
+	bool text;
 	bool invert;
 } sort_ctx;
 
@@ -248,33 +260,27 @@ static const char *text_of(const struct guest_row *r, enum column c)
 	return c == COL_NAME ? r->g.name : c == COL_BACKEND ? r->g.kind : guest_state_name(r->g.state);
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_keys(const void *pa, const void *pb)
 {
-	const struct guest_row *a = &sort_ctx.m->rows[*(const size_t *)pa];
-	const struct guest_row *b = &sort_ctx.m->rows[*(const size_t *)pb];
-	bool aa = guest_state_is_active(a->g.state), ba = guest_state_is_active(b->g.state);
-	if (aa != ba)
-		return aa ? -1 : 1;
+	const struct sort_key *a = pa, *b = pb;
+	if (a->active != b->active)
+		return a->active ? -1 : 1;
 	int r = 0;
-	enum column c = sort_ctx.c;
-	if (columns[c].kind == COL_TEXT && c != COL_ROLE) {
-		r = strcmp(text_of(a, c), text_of(b, c));
-		if (sort_ctx.invert)
-			r = -r;
+	if (sort_ctx.text) {
+		r = strcmp(a->text, b->text);
 	} else {
-		double x = column_number(a, c), y = column_number(b, c);
-		bool xn = isnan(x), yn = isnan(y);
+		bool xn = isnan(a->num), yn = isnan(b->num);
 		if (xn != yn)
 			return xn ? 1 : -1;	/* unknown last, whichever direction */
 		if (!xn)
-			r = x > y ? -1 : x < y ? 1 : 0;
-		if (sort_ctx.invert)
-			r = -r;
+			r = a->num > b->num ? -1 : a->num < b->num ? 1 : 0;
 	}
+	if (sort_ctx.invert)
+		r = -r;
 	if (r == 0)
-		r = strcmp(a->g.name, b->g.name);
+		r = strcmp(a->name, b->name);
 	if (r == 0)
-		r = strcmp(a->g.uuid, b->g.uuid);
+		r = strcmp(a->uuid, b->uuid);
 	return r;
 }
 
@@ -284,8 +290,30 @@ void columns_sort(const struct model *m, enum column c, bool invert, size_t *ord
 		return;
 	for (size_t i = 0; i < m->n; i++)
 		order[i] = i;
-	sort_ctx.m = m;
-	sort_ctx.c = c;
+	/* Kept between sorts (one thread sorts): no allocation per refresh once the host's size is reached. */
+	static struct sort_key *keys;
+	static size_t cap;
+	if (m->n > cap) {
+		struct sort_key *v = realloc(keys, m->n * sizeof(*keys));
+		if (!v)
+			return;		/* out of memory: listing order, every guest still shown */
+		keys = v;
+		cap = m->n;
+	}
+	sort_ctx.text = columns[c].kind == COL_TEXT && c != COL_ROLE;
 	sort_ctx.invert = invert;
-	qsort(order, m->n, sizeof(*order), cmp_rows);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct guest_row *r = &m->rows[i];
+		keys[i] = (struct sort_key){
+			.text = sort_ctx.text ? text_of(r, c) : NULL,
+			.num = sort_ctx.text ? NAN : column_number(r, c),
+			.name = r->g.name,
+			.uuid = r->g.uuid,
+			.index = i,
+			.active = guest_state_is_active(r->g.state),
+		};
+	}
+	qsort(keys, m->n, sizeof(*keys), cmp_keys);
+	for (size_t i = 0; i < m->n; i++)
+		order[i] = keys[i].index;
 }

@@ -181,7 +181,17 @@ static void remember_selection(struct console *c)
 	}
 }
 
-static void resort(struct console *c)
+/* Keep in c->order (every row, in display order) only the rows the filter passes. */
+void console_filter(struct console *c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < c->m.n; i++)
+		if (row_passes(c, &c->m.rows[c->order[i]]))
+			c->order[k++] = c->order[i];
+	c->n_order = k;
+}
+
+void console_resort(struct console *c)
 {
 	if (c->order_cap < c->m.n || !c->order) {
 		size_t cap = c->m.n ? c->m.n * 2 : 16;
@@ -192,11 +202,7 @@ static void resort(struct console *c)
 		c->order_cap = cap;
 	}
 	columns_sort(&c->m, c->sort, c->invert, c->order);
-	size_t k = 0;
-	for (size_t i = 0; i < c->m.n; i++)
-		if (row_passes(c, &c->m.rows[c->order[i]]))
-			c->order[k++] = c->order[i];
-	c->n_order = k;
+	console_filter(c);
 	/* Keep the selected guest selected wherever the sort put it. */
 	for (size_t i = 0; c->user_selected && i < c->n_order; i++) {
 		const struct guest_row *r = &c->m.rows[c->order[i]];
@@ -241,12 +247,16 @@ static void refresh_data(struct console *c)
 		c->have_listing = true;
 	}
 	model_sample(&c->m);
+	if (c->m.relist) {
+		c->m.relist = false;
+		collector_poke(c->col);
+	}
 	host_sample(c->host, &c->hs);
 	c->psi_prev = c->psi_cur;
 	c->psi_prev_ns = c->psi_cur_ns;
 	host_psi_read(c->o->proc_root, &c->psi_cur);
 	c->psi_cur_ns = sampler_now_ns();
-	resort(c);
+	console_resort(c);
 }
 
 /* ---- drawing ---- */
@@ -398,7 +408,7 @@ static void overlay_row_marks(struct console *c, int y, const enum column *cols,
 	attrset(A_NORMAL);
 }
 
-static void draw_table(struct console *c, int y, int height, int width)
+void console_draw_table(struct console *c, int y, int height, int width)
 {
 	enum column cols[COL_COUNT_];
 	int name_w;
@@ -572,7 +582,7 @@ static void draw(struct console *c)
 	int table_y = header + (header ? 1 : 0);
 	int table_h = height - table_y - 2;
 	if (table_h >= 1)
-		draw_table(c, table_y, table_h, width);
+		console_draw_table(c, table_y, table_h, width);
 	if (height >= 2)
 		draw_status(c, height - 2, width);
 	static const struct funcbar_item fkeys[] = {
@@ -685,7 +695,7 @@ static void menu_chosen(struct console *c)
 		break;
 	}
 	remember_selection(c);
-	resort(c);
+	console_resort(c);
 }
 
 /* ---- guest actions ---- */
@@ -1058,7 +1068,7 @@ static bool name_matches(const struct guest_row *r, const char *needle)
 }
 
 /* Select the first guest from `from` on (wrapping) whose name contains the search. */
-static bool search_from(struct console *c, const char *needle, size_t from)
+bool console_search_from(struct console *c, const char *needle, size_t from)
 {
 	for (size_t k = 0; k < c->n_order; k++) {
 		size_t i = (from + k) % c->n_order;
@@ -1084,7 +1094,7 @@ static void search_key(struct console *c, int key)
 		c->overlay = OVERLAY_NONE;
 		return;
 	case KEY_F(3):
-		if (!search_from(c, c->search, c->view.selected + 1))
+		if (!console_search_from(c, c->search, c->view.selected + 1))
 			console_message(c, true, "no guest matches");
 		return;
 	case KEY_BACKSPACE:
@@ -1101,7 +1111,7 @@ static void search_key(struct console *c, int key)
 			return;
 		}
 	}
-	if (c->search[0] && !search_from(c, c->search, c->view.selected))
+	if (c->search[0] && !console_search_from(c, c->search, c->view.selected))
 		console_message(c, true, "no guest matches '%s'", c->search);
 }
 
@@ -1109,7 +1119,7 @@ static void set_sort(struct console *c, enum column col)
 {
 	c->sort = col;
 	remember_selection(c);
-	resort(c);
+	console_resort(c);
 }
 
 /* Keys on the help, detail and host screens: scroll, or go back. */
@@ -1215,7 +1225,7 @@ static bool handle_key(struct console *c, int key)
 	case ACT_INVERT:
 		c->invert = !c->invert;
 		remember_selection(c);
-		resort(c);
+		console_resort(c);
 		break;
 	case ACT_SEARCH:
 		c->search[0] = '\0';
@@ -1224,7 +1234,7 @@ static bool handle_key(struct console *c, int key)
 	case ACT_SEARCH_NEXT:
 		if (!c->last_search[0])
 			console_message(c, false, "no search yet: press / to search");
-		else if (!search_from(c, c->last_search, c->view.selected + 1))
+		else if (!console_search_from(c, c->last_search, c->view.selected + 1))
 			console_message(c, true, "no guest matches '%s'", c->last_search);
 		break;
 	case ACT_DETAIL:

@@ -125,6 +125,18 @@ void console_message(struct console *c, bool error, const char *fmt, ...) __attr
 
 /* The selected guest's row, or NULL. */
 struct guest_row *console_selected(struct console *c);
+/*
+ * The guest table's steps, shared with tests/bench/interact.c: sort every row
+ * by c->sort into c->order, filter it (F4) and keep the selected guest
+ * selected; the filter step alone (c->order holds all m.n rows in display
+ * order, n_order becomes how many pass); select the first guest from `from` on
+ * (wrapping) whose name contains needle (the search, / and F3); draw the table
+ * (header line and one page of rows) at y, height lines.
+ */
+void console_resort(struct console *c);
+void console_filter(struct console *c);
+bool console_search_from(struct console *c, const char *needle, size_t from);
+void console_draw_table(struct console *c, int y, int height, int width);
 /* Host pressure over the last interval, percent, NAN unknown. */
 double console_host_psi(const struct console *c, int which);
 

@@ -280,7 +280,7 @@ int model_update(struct model *m, const struct guest_list *l)
 				return -1;
 			if (rebind)
 				row_rebind(m, r);
-			else if (reattach && r->probe.stat_fd >= 0)
+			else if (reattach && guest_probe_is_open(&r->probe))
 				guest_probe_attach(&r->probe, m->cgfs, m->net_fd, &r->g);
 		}
 		update_hv_cpu(r);
@@ -383,7 +383,7 @@ void model_sample(struct model *m)
 	for (size_t i = 0; i < m->n; i++) {
 		struct guest_row *r = &m->rows[i];
 		struct guest_counters cur;
-		if (r->probe.stat_fd < 0) {
+		if (!guest_probe_is_open(&r->probe)) {
 			sampler_rates_unknown(&r->rates);
 			r->rss_bytes = r->swap_bytes = r->cg_mem_bytes = GT_UNKNOWN;
 			/* No host process (PV Xen, a remote or test guest): the hypervisor's count. */
@@ -393,7 +393,8 @@ void model_sample(struct model *m)
 			continue;
 		}
 		if (guest_probe_read(&r->probe, &cur) < 0) {
-			/* The process went away between listing and sampling. */
+			/* The process went away (a restart, a stop): the listing says what replaced it. */
+			m->relist = true;
 			guest_probe_close(&r->probe);
 			memset(&r->prev, 0, sizeof(r->prev));
 			sampler_rates_unknown(&r->rates);

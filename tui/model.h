@@ -88,6 +88,7 @@ struct model {
 	void *ubc_prev;			/* (owned) struct ubc_snapshot: the last /proc/user_beancounters */
 	bool io_denied;			/* some /proc/PID/io refused us */
 	bool proc_unreadable;		/* some process could not be opened */
+	bool relist;			/* a watched process vanished: list again now (the caller clears it) */
 };
 
 int model_init(struct model *m, const char *proc_root);

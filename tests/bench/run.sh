@@ -8,7 +8,7 @@ mkdir -p "$BIN"
 for t in gentree floor rusage; do
 	cc -std=c11 -O2 -Wall -Wextra -Werror -o "$BIN/$t" "tests/bench/$t.c"
 done
-GT=$REPO/guesttop
+GT=${GUESTTOP_BIN:-$REPO/build/guesttop}
 [ -x "$GT" ] || make -s all
 SIZES=${BENCH_SIZES:-100 1000 5000}
 REFRESHES=${BENCH_REFRESHES:-20}
@@ -20,7 +20,7 @@ echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 104857
 echo "each guest: one process of $TASKS tasks in its own cgroup v2 (the cgroup backend's container mode)"
 echo
 echo "descriptor limit: $(ulimit -Hn) (guesttop and the floor raise their soft limit to it)"
-printf '%-8s %10s %10s %14s %14s %8s %10s\n' guests files "not open" "floor ms/ref" "guesttop ms/ref" ratio "peak RSS"
+printf '%-8s %10s %10s %14s %14s %8s %10s\n' guests files "by path" "floor ms/ref" "guesttop ms/ref" ratio "peak RSS"
 for n in $SIZES; do
 	root=$WORK/host-$n
 	"$BIN/gentree" "$root" "$n" "$TASKS" 1
@@ -40,3 +40,9 @@ done
 echo
 echo "commands: tests/bench/gentree ROOT N $TASKS 1; tests/bench/floor ROOT $REFRESHES;"
 echo "          rusage guesttop -b -n K --backends cgroup --proc-root ROOT/proc --sys-root ROOT/sys --format csv -d 0.1"
+
+echo
+echo "interactivity: sort, filter and draw the table at 5,000 guests in an off-screen 200x50 terminal"
+make -s build/lab/interact
+"$BIN/interact" -g 5000
+echo "command: build/lab/interact -g 5000"

@@ -918,7 +918,7 @@ START_TEST(probe_nic_at_most_max)
 	ck_assert_uint_eq(c.n_nics, SAMPLER_MAX_NICS);
 	ck_assert_uint_eq(c.nics[SAMPLER_MAX_NICS - 1].tx_bytes, 90000);
 	guest_probe_close(&p);
-	ck_assert_int_eq(count_open_fds(), fds - 4 - 6 - 2);
+	ck_assert_int_eq(count_open_fds(), fds - 3 - 6 - 2);
 	close(pfd);
 	close(net_fd);
 	guest_list_free(&l);

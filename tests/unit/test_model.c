@@ -286,7 +286,7 @@ START_TEST(update_guest_stopped_closes_probe)
 	ck_assert_int_eq(model_update(&m, &l), 0);
 	struct guest_row *busy = row_by_uuid(&m, &be_a, BUSY_UUID);
 	ck_assert_int_eq(busy->probe.stat_fd, -1);
-	ck_assert_int_eq(count_open_fds(), fds - (4 + 6 + 2));	/* busy: 4 process files, 6 threads, 2 vCPUs */
+	ck_assert_int_eq(count_open_fds(), fds - (3 + 6 + 2));	/* busy: 3 process files, 6 threads, 2 vCPUs */
 	assert_rates_unknown(busy);
 	ck_assert_uint_eq(busy->rss_bytes, GT_UNKNOWN);
 	model_sample(&m);
@@ -315,7 +315,7 @@ START_TEST(update_removes_unlisted_rows)
 	struct guest_row *busy = row_by_uuid(&m, &be_a, BUSY_UUID);
 	ck_assert_ptr_nonnull(busy);
 	ck_assert_ptr_nonnull(row_by_uuid(&m, &be_a, OFF_UUID));
-	ck_assert_int_eq(count_open_fds(), fds - (4 + 6 + 1));	/* idle: dir, stat, io, status, 6 threads, 1 vCPU */
+	ck_assert_int_eq(count_open_fds(), fds - (3 + 6 + 1));	/* idle: stat, io, status, 6 threads, 1 vCPU */
 	/* The surviving row kept its baseline through the sweep. */
 	ck_assert_int_eq(busy->prev.pid, 9029);
 	model_sample(&m);
@@ -479,7 +479,7 @@ START_TEST(free_closes_every_descriptor)
 	listing3(&l);
 	ck_assert_int_eq(model_update(&m, &l), 0);
 	model_sample(&m);
-	ck_assert_int_eq(count_open_fds(), before + 1 + (4 + 6 + 2) + (4 + 6 + 1));
+	ck_assert_int_eq(count_open_fds(), before + 1 + (3 + 6 + 2) + (3 + 6 + 1));
 	model_free(&m);
 	guest_list_free(&l);
 	ck_assert_int_eq(count_open_fds(), before);

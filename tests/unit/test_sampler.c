@@ -1,5 +1,6 @@
 /* Tests of the rate arithmetic (pure) and of the probe reading real captured counters. */
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,8 +374,8 @@ START_TEST(probe_rereads_kept_open_files)
 	struct guest_probe p;
 	guest_probe_init(&p);
 	ck_assert_int_eq(guest_probe_open(&p, pfd, g), 0);
-	/* dir, stat, io, status; each of the 6 threads' stat; the 2 vCPUs' schedstat */
-	ck_assert_int_eq(count_open_fds(), fds_before + 4 + 6 + 2);
+	/* stat, io, status; each of the 6 threads' stat; the 2 vCPUs' schedstat */
+	ck_assert_int_eq(count_open_fds(), fds_before + 3 + 6 + 2);
 
 	struct guest_counters c;
 	scratch_write(dir, "proc/9029/task/9036/schedstat", "1 2 3\n");
@@ -398,7 +399,66 @@ START_TEST(probe_rereads_kept_open_files)
 	guest_probe_close(&p);	/* twice is harmless */
 	ck_assert_int_eq(count_open_fds(), fds_before);
 	ck_assert_int_eq(p.stat_fd, -1);
-	ck_assert_int_eq(p.dir_fd, -1);
+	ck_assert(!guest_probe_is_open(&p));
+	close(pfd);
+	guest_list_free(&l);
+	scratch_remove(dir);
+}
+END_TEST
+
+/*
+ * With no descriptor left to keep (a host of thousands of guests), every file
+ * is read by path at each refresh: the same figures, and changes are seen.
+ */
+START_TEST(probe_reads_by_path_without_descriptors)
+{
+	static const pid_t tids[] = { 9035, 9036 };
+	char *dir = scratch_make();
+	scratch_copy_tree("kvm-v1-hybrid/proc", dir, "proc");
+	char proc[4096];
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	struct guest_list l;
+	struct guest_ident *g = make_ident(&l, 9029, tids, 2);
+	int pfd = open(proc, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(pfd, 0);
+	struct guest_probe kept, starved;
+	struct guest_counters a, b;
+	guest_probe_init(&kept);
+	ck_assert_int_eq(guest_probe_open(&kept, pfd, g), 0);
+	ck_assert_int_eq(guest_probe_read(&kept, &a), 0);
+
+	/* Room for exactly one more descriptor: the one each read by path needs. */
+	struct rlimit saved, tight;
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	int spare = dup(0);
+	ck_assert_int_ge(spare, 0);
+	tight = saved;
+	tight.rlim_cur = (rlim_t)spare + 1;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+	close(spare);
+	int fds = count_open_fds();
+	guest_probe_init(&starved);
+	ck_assert_int_eq(guest_probe_open(&starved, pfd, g), 0);
+	ck_assert(guest_probe_is_open(&starved));
+	ck_assert_int_eq(count_open_fds(), fds);
+	ck_assert_int_eq(guest_probe_read(&starved, &b), 0);
+	ck_assert_uint_eq(b.cpu_ns, a.cpu_ns);
+	ck_assert(b.have_steal && b.have_io);
+	ck_assert_uint_eq(b.run_delay_ns, a.run_delay_ns);
+	ck_assert_uint_eq(b.read_bytes, a.read_bytes);
+	ck_assert_uint_eq(b.n_steal_threads, 2);
+
+	scratch_write(dir, "proc/9029/task/9036/schedstat", "1 2 3\n");
+	ck_assert_int_eq(guest_probe_read(&starved, &b), 0);
+	ck_assert_uint_eq(b.run_delay_ns, 15539154712ull + 2);
+	ck_assert_int_eq(count_open_fds(), fds);
+	/* A process gone reads as gone by path too. */
+	scratch_write(dir, "proc/9029/stat", "");
+	ck_assert_int_eq(guest_probe_read(&starved, &b), -1);
+
+	guest_probe_close(&starved);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+	guest_probe_close(&kept);
 	close(pfd);
 	guest_list_free(&l);
 	scratch_remove(dir);
@@ -430,6 +490,7 @@ Suite *sampler_suite(void)
 	tcase_add_test(tc, probe_without_io_file);
 	tcase_add_test(tc, probe_open_gone_process);
 	tcase_add_test(tc, probe_rereads_kept_open_files);
+	tcase_add_test(tc, probe_reads_by_path_without_descriptors);
 	suite_add_tcase(s, tc);
 	return s;
 }
