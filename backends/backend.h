@@ -171,6 +171,8 @@ struct backend {
 	atomic_bool connected;
 	atomic_bool readonly;		/* connect read-only; refuse every action */
 	atomic_bool was_connected;	/* has been connected once: a failure now is a lost connection */
+	/* Its guests' figures come from the listing (no host process: remote, Xen, test): list at each refresh. */
+	atomic_bool list_each_refresh;
 	bool optional;			/* found by autodetection: if absent, skipped with a note, not fatal */
 	/* Called (from libvirt's event thread) when a guest changed: ask for a new listing. */
 	void (*on_change)(void *opaque);

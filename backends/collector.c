@@ -19,6 +19,7 @@ struct collector {
 	struct backend *bes;		/* (borrowed) */
 	size_t n;
 	unsigned interval_ms;		/* between listings */
+	unsigned refresh_ms;		/* for backends whose figures come from the listing */
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock;
@@ -113,8 +114,12 @@ static void *collector_main(void *arg)
 		work = tmp;
 		c->gen++;
 		memcpy(c->errs, errs, sizeof(errs[0]) * c->n);
+		unsigned ms = c->interval_ms;
+		for (size_t i = 0; i < c->n; i++)
+			if (atomic_load(&c->bes[i].list_each_refresh))
+				ms = c->refresh_ms;
 		struct timespec until;
-		deadline_after(&until, c->interval_ms);
+		deadline_after(&until, ms);
 		while (!c->stop && !c->poked) {
 			if (pthread_cond_timedwait(&c->wake, &c->lock, &until) == ETIMEDOUT)
 				break;
@@ -148,7 +153,8 @@ struct collector *collector_new(struct backend *bes, size_t n, unsigned interval
 		bes[i].on_change = poke_from_event;
 		bes[i].on_change_opaque = c;
 	}
-	c->interval_ms = collector_list_interval_ms(interval_ms ? interval_ms : 1000);
+	c->refresh_ms = interval_ms ? interval_ms : 1000;
+	c->interval_ms = collector_list_interval_ms(c->refresh_ms);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);

@@ -33,6 +33,8 @@ struct mapping {
 	enum cgroup_mode cgroup_mode;
 	char cgroup[GUEST_CGROUP_MAX];
 	char cgroup_v2[GUEST_CGROUP_MAX];
+	uint64_t io_bytes;	/* its process's read_bytes + write_bytes at the last slow stats */
+	bool io_known;
 	bool seen;
 };
 
@@ -45,6 +47,12 @@ struct mapping {
  * state and balloon only and reuse these. Disk rates span the two passes.
  */
 #define SLOW_STATS_NS 10000000000ull
+/*
+ * Between those passes, a KVM guest whose process did no disk I/O (its
+ * /proc/PID/io did not move) is not asked: its block counters cannot have
+ * moved either. Every guest is asked at least every ALL_STATS_NS.
+ */
+#define ALL_STATS_NS 60000000000ull
 
 /* What is remembered of one domain between listings, by uuid. */
 struct dom_cache {
@@ -77,7 +85,9 @@ struct libvirt_priv {
 	size_t n_maps, cap_maps;
 	struct dom_cache *cache;	/* (owned) */
 	size_t n_cache, cap_cache;
-	uint64_t next_slow_ns;		/* when every guest's slow stats are due */
+	uint64_t next_slow_ns;		/* when the slow stats of guests that did I/O are due */
+	uint64_t next_all_ns;		/* when every guest's are due */
+	unsigned slow_passes;
 };
 
 static void quiet_error(void *data, virErrorPtr err)
@@ -809,6 +819,13 @@ static virDomainStatsRecordPtr find_record(virDomainStatsRecordPtr *recs, int n,
 	return NULL;
 }
 
+static bool is_active_rec(virDomainStatsRecordPtr rec)
+{
+	int state = 0;
+	return virTypedParamsGetInt(rec->params, rec->nparams, "state.state", &state) == 1 &&
+	       guest_state_is_active(map_state(state));
+}
+
 static bool needs_slow(struct libvirt_priv *lp, virDomainStatsRecordPtr rec)
 {
 	int state = 0;
@@ -823,6 +840,38 @@ static bool needs_slow(struct libvirt_priv *lp, virDomainStatsRecordPtr rec)
 	return true;
 }
 
+/*
+ * Did the host process of this running KVM guest do disk I/O since its last
+ * slow stats? Unknown (no process, not KVM, unreadable) counts as yes.
+ */
+static bool io_moved(struct backend *be, struct libvirt_priv *lp, virDomainStatsRecordPtr rec)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	if (strcmp(lp->driver_dir, "qemu") != 0 || virDomainGetUUIDString(rec->dom, uuid) < 0)
+		return true;
+	unsigned int id = virDomainGetID(rec->dom);
+	struct mapping *m = NULL;
+	for (size_t i = 0; i < lp->n_maps; i++)
+		if (lp->maps[i].id == (int)id && strcmp(lp->maps[i].uuid, uuid) == 0)
+			m = &lp->maps[i];
+	if (!m || m->pid <= 0)
+		return true;
+	char path[PATH_MAX], buf[512];
+	struct proc_io io;
+	snprintf(path, sizeof(path), "%s/%d/io", be->paths->proc_root, (int)m->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? procfs_pread(fd, buf, sizeof(buf)) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || procfs_parse_io(buf, (size_t)n, &io) < 0)
+		return true;
+	uint64_t bytes = io.read_bytes + io.write_bytes;
+	bool moved = !m->io_known || bytes != m->io_bytes;
+	m->io_bytes = bytes;
+	m->io_known = true;
+	return moved;
+}
+
 static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t errlen)
 {
 	struct libvirt_priv *lp = be->priv;
@@ -831,6 +880,8 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 	virDomainPtr *doms = NULL, *need = NULL;
 	int n = -1, n_slow = 0;
 	uint64_t now = sampler_now_ns();
+	bool hv_cpu = !lp->local || !lp->driver_dir[0] || strcmp(lp->kind, "xen") == 0;
+	atomic_store(&be->list_each_refresh, hv_cpu);
 
 	if (lp->batched_stats) {
 		/*
@@ -840,10 +891,10 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 		 */
 		unsigned int fast = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON;
 		unsigned int slow = fast | VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
-		bool hv_cpu = !lp->local || !lp->driver_dir[0] || strcmp(lp->kind, "xen") == 0;
 		if (hv_cpu)
 			slow |= VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_CPU_TOTAL;
-		bool all_slow = hv_cpu || now >= lp->next_slow_ns;
+		bool all_slow = hv_cpu || now >= lp->next_all_ns;
+		bool slow_due = now >= lp->next_slow_ns;
 		n = virConnectGetAllDomainStats(lp->conn, all_slow ? slow : fast, &recs,
 						VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 		if (n < 0) {
@@ -856,9 +907,19 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 				goto cleanup;
 			}
 		} else {
+			/*
+			 * A second early: a listing that comes a hair before the time still
+			 * takes them. After the first pass, the next comes at the next listing,
+			 * so that disk rates appear early.
+			 */
+			if (all_slow || slow_due)
+				lp->next_slow_ns = lp->slow_passes++ ? now + SLOW_STATS_NS - 1000000000ull : now;
 			if (all_slow) {
-				/* A second early: a listing that comes a hair before the time still takes them. */
-				lp->next_slow_ns = now + SLOW_STATS_NS - 1000000000ull;
+				lp->next_all_ns = now + ALL_STATS_NS - 1000000000ull;
+				/* The I/O baselines the next passes compare with. */
+				for (int i = 0; i < n; i++)
+					if (is_active_rec(recs[i]))
+						(void)io_moved(be, lp, recs[i]);
 			} else {
 				/* Guests started since the last pass get theirs now, in one more call. */
 				int k = 0;
@@ -866,7 +927,8 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 				if (!need)
 					goto oom;
 				for (int i = 0; i < n; i++)
-					if (needs_slow(lp, recs[i]))
+					if (needs_slow(lp, recs[i]) || (slow_due && is_active_rec(recs[i]) &&
+									 io_moved(be, lp, recs[i])))
 						need[k++] = recs[i]->dom;
 				if (k) {
 					n_slow = virDomainListGetStats(need, slow, &slow_recs,

@@ -21,6 +21,8 @@
  */
 #define THREAD_RESCAN_EVERY 5
 #define THREAD_RESCAN_MAX 30
+/* The swap figure, a slow gauge read from a long file, is read every SLOW_EVERY refreshes. */
+#define SLOW_EVERY 5
 /* Every how many scans the affinity of threads other than vCPUs is read again. */
 #define AFFINITY_EVERY 4
 /* A container's tasks watched at most (a refresh reads two files per task). */
@@ -662,11 +664,13 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 			out->write_bytes = io.write_bytes;
 		}
 	}
-	if (p->status_fd != -1) {
+	/* The first reading and every SLOW_EVERY-th; the figure is kept between. */
+	if (p->status_fd != -1 && p->reads++ % SLOW_EVERY == 0) {
 		n = read_proc_file(p, p->status_fd, 0, "status", buf, sizeof(buf));
-		if (n > 0 && procfs_parse_status_kb(buf, (size_t)n, "VmSwap:", &out->swap_bytes) == 0)
-			out->have_swap = true;
+		p->have_swap = n > 0 && procfs_parse_status_kb(buf, (size_t)n, "VmSwap:", &p->swap_bytes) == 0;
 	}
+	out->have_swap = p->have_swap;
+	out->swap_bytes = p->swap_bytes;
 	++p->reads_since_scan;
 	if (p->container ? p->reads_since_scan >= THREAD_RESCAN_EVERY
 			 : p->reads_since_scan >= THREAD_RESCAN_MAX || p->thread_gone ||

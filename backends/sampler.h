@@ -114,6 +114,9 @@ struct guest_probe {
 	struct thread_probe *threads;	/* (owned) */
 	unsigned reads_since_scan;
 	unsigned scans;			/* thread scans so far */
+	unsigned reads;			/* readings so far: every SLOW_EVERY-th reads the slow files */
+	bool have_swap;			/* VmSwap at the last slow reading */
+	uint64_t swap_bytes;
 	uint64_t num_threads;		/* the process's thread count at the last reading */
 	bool thread_gone;		/* a thread could not be read: scan again */
 	/* Containers: every task of the cgroup is a thread here, every process an io file. */

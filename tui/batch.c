@@ -284,6 +284,8 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {
 		bool list_now = it == 1 || it - listed_at >= list_every || m.relist ||
 				atomic_exchange(&batch_changed, false);
+		for (size_t i = 0; i < n; i++)
+			list_now |= atomic_load(&bes[i].list_each_refresh);
 		if (list_now) {
 			listed_at = it;
 			m.relist = false;

@@ -515,19 +515,18 @@ size_t model_hurters(const struct model *m, size_t victim, struct hurter *out, s
 		const struct guest_row *r = &m->rows[i];
 		if (i == victim || r->prev.pid == 0)
 			continue;
-		uint64_t ns = 0, dt = 0;
+		/* Each thread over its own last interval: a VM's other threads are read less often. */
+		double pct = 0;
 		for (unsigned k = 0; k < r->probe.n_threads; k++) {
 			const struct thread_probe *t = &r->probe.threads[k];
 			if (t->last_cpu < 0 || (unsigned)t->last_cpu >= ncpu || !t->interval_ns)
 				continue;
-			if (cpus[t->last_cpu / 64] >> (t->last_cpu % 64) & 1) {
-				ns += t->interval_cpu_ns;
-				dt = t->interval_ns;
-			}
+			if (cpus[t->last_cpu / 64] >> (t->last_cpu % 64) & 1)
+				pct += (double)t->interval_cpu_ns * 100.0 / (double)t->interval_ns;
 		}
-		if (ns == 0 || dt == 0)
+		if (pct <= 0)
 			continue;
-		all[n++] = (struct hurter){ i, (double)ns * 100.0 / (double)dt };
+		all[n++] = (struct hurter){ i, pct };
 	}
 	qsort(all, n, sizeof(*all), cmp_hurters);
 	if (n > max)
