@@ -576,6 +576,9 @@ void cgroup_probe_close(struct cgroup_probe *p)
 	free(p->v2);
 	p->v1 = p->v2 = NULL;
 	p->fs = NULL;
+	p->no_usage = p->no_io = false;
+	p->reads = 0;
+	p->have_mem = p->have_swap = false;
 }
 
 /*
@@ -742,6 +745,29 @@ static bool read_psi(const struct cgroup_probe *p, int i, char *buf, size_t size
 	return probe_read(p, i, buf, size, &len) && cgroup_parse_pressure(buf, len, total) == 0;
 }
 
+/* Memory and swap in use: v1 memory.stat is long and costly to generate, and neither moves fast. */
+static void read_gauges(struct cgroup_probe *p, char *buf, size_t size)
+{
+	size_t len;
+	uint64_t v;
+	p->have_mem = probe_read(p, PF_MEM_BYTES, buf, size, &len) && cgroup_parse_u64(buf, len, &v) == 0;
+	p->mem_bytes = p->have_mem ? v : 0;
+	p->have_swap = false;
+	p->swap_bytes = 0;
+	if (p->fds[PF_V1_MEMORY_STAT] != -1) {
+		/* total_swap counts the subtree, as v2's memory.swap.current does. */
+		if (probe_read(p, PF_V1_MEMORY_STAT, buf, size, &len) &&
+		    (cgroup_parse_memory_stat(buf, len, "total_swap", &v) == 0 ||
+		     cgroup_parse_memory_stat(buf, len, "swap", &v) == 0)) {
+			p->have_swap = true;
+			p->swap_bytes = v;
+		}
+	} else if (probe_read(p, PF_V2_SWAP_CURRENT, buf, size, &len) && cgroup_parse_u64(buf, len, &v) == 0) {
+		p->have_swap = true;
+		p->swap_bytes = v;
+	}
+}
+
 void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
 {
 	char buf[PROBE_BUF];
@@ -758,13 +784,13 @@ void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
 		out->nr_periods = cs.nr_periods;
 		out->nr_throttled = cs.nr_throttled;
 	}
-	if (probe_read(p, PF_V1_CPUACCT_USAGE, buf, sizeof(buf), &len) &&
+	if (!p->no_usage && probe_read(p, PF_V1_CPUACCT_USAGE, buf, sizeof(buf), &len) &&
 	    cgroup_parse_u64(buf, len, &v) == 0) {
 		out->have_usage = true;
 		out->usage_ns = v;
 	}
 	/* v2 cpu.stat only for what v1 could not give: one read fewer per guest on v1 hosts. */
-	if ((!out->have_usage || !out->have_throttle) &&
+	if (((!out->have_usage && !p->no_usage) || !out->have_throttle) &&
 	    probe_read(p, PF_V2_CPU_STAT, buf, sizeof(buf), &len) &&
 	    parse_cpu_stat(buf, len, &cs, &thr) == 0) {
 		if (!out->have_usage && cs.have_usage) {
@@ -779,26 +805,16 @@ void cgroup_probe_read(struct cgroup_probe *p, struct cgroup_counters *out)
 		}
 	}
 
-	if (probe_read(p, PF_MEM_BYTES, buf, sizeof(buf), &len) &&
-	    cgroup_parse_u64(buf, len, &v) == 0) {
-		out->have_mem = true;
-		out->mem_bytes = v;
-	}
-	if (p->fds[PF_V1_MEMORY_STAT] != -1) {
-		/* total_swap counts the subtree, as v2's memory.swap.current does. */
-		if (probe_read(p, PF_V1_MEMORY_STAT, buf, sizeof(buf), &len) &&
-		    (cgroup_parse_memory_stat(buf, len, "total_swap", &v) == 0 ||
-		     cgroup_parse_memory_stat(buf, len, "swap", &v) == 0)) {
-			out->have_swap = true;
-			out->swap_bytes = v;
-		}
-	} else if (probe_read(p, PF_V2_SWAP_CURRENT, buf, sizeof(buf), &len) &&
-	           cgroup_parse_u64(buf, len, &v) == 0) {
-		out->have_swap = true;
-		out->swap_bytes = v;
-	}
+	if (p->reads++ % CGROUP_GAUGE_EVERY == 0)
+		read_gauges(p, buf, sizeof(buf));
+	out->have_mem = p->have_mem;
+	out->mem_bytes = p->mem_bytes;
+	out->have_swap = p->have_swap;
+	out->swap_bytes = p->swap_bytes;
 
-	if (p->fds[PF_V1_BLKIO_BYTES] != -1 && p->fds[PF_V1_BLKIO_IOS] != -1)
+	if (p->no_io)
+		; /* have_io stays false */
+	else if (p->fds[PF_V1_BLKIO_BYTES] != -1 && p->fds[PF_V1_BLKIO_IOS] != -1)
 		read_v1_io(p, buf, sizeof(buf), out);
 	else if (probe_read(p, PF_V2_IO_STAT, buf, sizeof(buf), &len))
 		cgroup_parse_io_stat(buf, len, out); /* leaves have_io false when it fails */

@@ -62,7 +62,14 @@ struct cgroup_probe {
 	char *v1, *v2;			/* (owned) the paths below the mounts, for reads by path */
 	signed char ctl[CGROUP_PROBE_FILES];	/* each file's mount */
 	const char *names[CGROUP_PROBE_FILES];	/* each file's name (static strings) */
+	bool no_usage;			/* the CPU time comes from elsewhere (a VM's process): skip it */
+	bool no_io;			/* the I/O counters are not wanted now: skip them */
+	/* Memory and swap are gauges, read every CGROUP_GAUGE_EVERY readings and kept between. */
+	unsigned reads;
+	bool have_mem, have_swap;
+	uint64_t mem_bytes, swap_bytes;
 };
+#define CGROUP_GAUGE_EVERY 5
 
 void cgroup_probe_init(struct cgroup_probe *p);
 /* Returns 0 when at least one file could be opened, else -1. */

@@ -68,6 +68,8 @@ struct dom_cache {
 	struct guest_disk *disks;	/* (owned) */
 	struct guest_nic *nics;		/* (owned) */
 	uint64_t info_ns;		/* when virDomainGetInfo last filled vcpus */
+	bool have_mem;			/* memory as last read (balloon, or virDomainGetInfo) */
+	uint64_t mem_bytes, mem_max_bytes;
 	bool seen;
 };
 static void cache_release(struct dom_cache *e);
@@ -630,6 +632,10 @@ static int cache_give_slow(const struct dom_cache *e, struct guest_ident *g)
 {
 	if (!g->vcpus)
 		g->vcpus = e->vcpus;
+	if (g->mem_bytes == GT_UNKNOWN && e->have_mem) {
+		g->mem_bytes = e->mem_bytes;
+		g->mem_max_bytes = e->mem_max_bytes;
+	}
 	if (e->slow_id != g->id)
 		return 0;
 	g->hv_cpu_ns = e->hv_cpu_ns;
@@ -749,13 +755,16 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 
 	int state = 0;
 	unsigned long long cur = 0, max = 0;
-	if (params) {
-		if (virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
-			g->state = map_state(state);
-		if (virTypedParamsGetULLong(params, nparams, "balloon.current", &cur) == 1)
-			g->mem_bytes = cur * 1024;
-		if (virTypedParamsGetULLong(params, nparams, "balloon.maximum", &max) == 1)
+	if (params && virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
+		g->state = map_state(state);
+	/* The balloon costs a monitor call for a running guest: it comes with the slow stats. */
+	if (slow && virTypedParamsGetULLong(slow, nslow, "balloon.current", &cur) == 1) {
+		g->mem_bytes = cur * 1024;
+		if (virTypedParamsGetULLong(slow, nslow, "balloon.maximum", &max) == 1)
 			g->mem_max_bytes = max * 1024;
+		e->have_mem = true;
+		e->mem_bytes = g->mem_bytes;
+		e->mem_max_bytes = g->mem_max_bytes;
 	}
 	if (slow) {
 		unsigned int vcpus = 0;
@@ -803,6 +812,9 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 			g->mem_max_bytes = (uint64_t)info.maxMem * 1024;
 			e->vcpus = g->vcpus;
 			e->info_ns = now;
+			e->have_mem = true;
+			e->mem_bytes = g->mem_bytes;
+			e->mem_max_bytes = g->mem_max_bytes;
 		}
 		virResetLastError();
 	}
@@ -889,8 +901,8 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 		 * A guest with no host process (PV Xen, a remote host) has its CPU
 		 * from the hypervisor: everything, every listing.
 		 */
-		unsigned int fast = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON;
-		unsigned int slow = fast | VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
+		unsigned int fast = VIR_DOMAIN_STATS_STATE;
+		unsigned int slow = fast | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
 		if (hv_cpu)
 			slow |= VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_CPU_TOTAL;
 		bool all_slow = hv_cpu || now >= lp->next_all_ns;

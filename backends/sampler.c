@@ -21,7 +21,16 @@
  */
 #define THREAD_RESCAN_EVERY 5
 #define THREAD_RESCAN_MAX 30
-/* The swap figure, a slow gauge read from a long file, is read every SLOW_EVERY refreshes. */
+/*
+ * Read every SLOW_EVERY refreshes: the swap figure (a slow gauge from a long
+ * file), and a VM's threads other than its vCPUs (qemu's I/O and worker
+ * threads, often dozens: their CPU is in the process's total anyway, and
+ * their own figures are then averages over that longer interval) unless the
+ * console shows the guest's detail (shown). vCPU threads, and every task of a
+ * container (its steal comes from them), are read at each refresh. The
+ * cgroup's per-device I/O counters, shown only in the detail, are read for
+ * that guest only.
+ */
 #define SLOW_EVERY 5
 /* Every how many scans the affinity of threads other than vCPUs is read again. */
 #define AFFINITY_EVERY 4
@@ -520,6 +529,8 @@ void guest_probe_attach(struct guest_probe *p, const struct cgroup_fs *cgfs, int
 	p->cgfs = cgfs;
 	if (cgfs && (p->cg_v1 || p->cg_v2))
 		cgroup_probe_open(&p->cg, cgfs, p->cg_v1, p->cg_v2);
+	/* A VM's CPU time is its process's: the cgroup's is read for containers only. */
+	p->cg.no_usage = !p->container;
 	if (p->container && guest_probe_is_open(p))
 		scan_threads(p);
 	for (unsigned i = 0; i < p->n_nics; i++)
@@ -560,13 +571,16 @@ static bool read_nic_counter(const struct guest_probe *p, unsigned nic, unsigned
 	return n > 0 && cgroup_parse_u64(buf, (size_t)n, out) == 0;
 }
 
-static void read_threads(struct guest_probe *p, uint64_t now, struct guest_counters *out)
+static void read_threads(struct guest_probe *p, uint64_t now, bool slow, struct guest_counters *out)
 {
 	char buf[1024];
 	unsigned vcpus_read = 0;
 	bool vcpu_ok = p->n_vcpu > 0;
+	bool others = slow || p->shown || p->container || p->n_vcpu == 0;
 	for (unsigned i = 0; i < p->n_threads; i++) {
 		struct thread_probe *t = &p->threads[i];
+		if (t->vcpu < 0 && !others)
+			continue;
 		struct proc_stat st;
 		struct proc_schedstat ss;
 		uint64_t cpu_ns, delay_ns = 0;
@@ -665,7 +679,8 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 		}
 	}
 	/* The first reading and every SLOW_EVERY-th; the figure is kept between. */
-	if (p->status_fd != -1 && p->reads++ % SLOW_EVERY == 0) {
+	bool slow = p->reads++ % SLOW_EVERY == 0;
+	if (p->status_fd != -1 && slow) {
 		n = read_proc_file(p, p->status_fd, 0, "status", buf, sizeof(buf));
 		p->have_swap = n > 0 && procfs_parse_status_kb(buf, (size_t)n, "VmSwap:", &p->swap_bytes) == 0;
 	}
@@ -681,7 +696,8 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	p->num_threads = st.num_threads;
 	out->container = p->container;
 	out->task_steal_pct = out->task_read_bps = out->task_write_bps = NAN;
-	read_threads(p, out->t_ns, out);
+	read_threads(p, out->t_ns, slow, out);
+	p->cg.no_io = !p->shown;
 	cgroup_probe_read(&p->cg, &out->cg);
 	if (p->container) {
 		/* The cgroup counts every task, those that came and went included. */

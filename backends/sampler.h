@@ -115,6 +115,7 @@ struct guest_probe {
 	unsigned reads_since_scan;
 	unsigned scans;			/* thread scans so far */
 	unsigned reads;			/* readings so far: every SLOW_EVERY-th reads the slow files */
+	bool shown;			/* the console shows this guest's detail: read everything at each reading */
 	bool have_swap;			/* VmSwap at the last slow reading */
 	uint64_t swap_bytes;
 	uint64_t num_threads;		/* the process's thread count at the last reading */

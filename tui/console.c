@@ -246,6 +246,10 @@ static void refresh_data(struct console *c)
 			console_message(c, true, "out of memory");
 		c->have_listing = true;
 	}
+	/* The detail screen shows every thread of its guest: read them all at each refresh. */
+	struct guest_row *shown = c->screen == SCREEN_DETAIL ? console_selected(c) : NULL;
+	for (size_t i = 0; i < c->m.n; i++)
+		c->m.rows[i].probe.shown = &c->m.rows[i] == shown;
 	model_sample(&c->m);
 	if (c->m.relist) {
 		c->m.relist = false;

@@ -905,8 +905,25 @@ START_TEST(probe_rereads_kept_open_files)
 	scratch_write(dir, "sys/fs/cgroup/unified" HY_GUEST "/cpu.stat",
 	              "usage_usec 6000000\nuser_usec 1\nsystem_usec 2\nnice_usec 0\n");
 	cgroup_probe_read(&p, &c);
-	ck_assert_uint_eq(c.mem_bytes, 4096);
+	/* A counter at once; memory, a gauge, at the next CGROUP_GAUGE_EVERY-th reading. */
 	ck_assert_uint_eq(c.usage_ns, 6000000000ULL);
+	ck_assert_uint_eq(c.mem_bytes, REAL_MEM);
+	ck_assert(c.have_mem);
+	for (int i = 2; i < CGROUP_GAUGE_EVERY; i++)
+		cgroup_probe_read(&p, &c);
+	ck_assert_uint_eq(c.mem_bytes, REAL_MEM);
+	cgroup_probe_read(&p, &c);
+	ck_assert_uint_eq(c.mem_bytes, 4096);
+	/* A VM's CPU time is its process's: the cgroup's is not read. */
+	p.no_usage = true;
+	cgroup_probe_read(&p, &c);
+	ck_assert(!c.have_usage);
+	ck_assert(c.have_mem);
+	/* Per-device I/O only while the detail shows it. */
+	ck_assert(c.have_io);
+	p.no_io = true;
+	cgroup_probe_read(&p, &c);
+	ck_assert(!c.have_io && c.have_mem && c.have_psi_cpu);
 	cgroup_probe_close(&p);
 	cgroup_fs_free(fs);
 	scratch_remove(dir);

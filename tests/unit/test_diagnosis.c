@@ -587,6 +587,8 @@ START_TEST(probe_thread_rates_after_two_reads)
 	guest_list_free(&l);
 	g = one_ident(&l, 13448, b_tids, 1);
 	ck_assert_int_eq(guest_probe_open(&pb, pfd, g), 0);
+	/* Every thread at each reading, as for the guest the detail screen shows. */
+	pa.shown = pb.shown = true;
 	struct guest_counters a0, a1, b0, b1;
 	ck_assert_int_eq(guest_probe_read(&pa, &a0), 0);
 	ck_assert_int_eq(guest_probe_read(&pb, &b0), 0);
@@ -649,6 +651,45 @@ static void remove_dir(const char *dir, const char *rel)
 	ck_assert_int_eq(access(path, F_OK), -1);
 }
 
+/*
+ * A VM's threads other than its vCPUs are read at the first reading and every
+ * fifth: between, their figures stand, and the vCPUs are read every time.
+ */
+START_TEST(probe_other_threads_every_fifth_reading)
+{
+	char *dir = scratch_make();
+	scratch_copy_tree("diag-contention/t0/proc", dir, "proc");
+	int pfd = open_dir(dir, "proc");
+	struct guest_list l;
+	struct guest_ident *g = one_ident(&l, 9029, a_tids, 2);
+	struct guest_probe p;
+	guest_probe_init(&p);
+	ck_assert_int_eq(guest_probe_open(&p, pfd, g), 0);
+	struct guest_counters c0, c;
+	ck_assert_int_eq(guest_probe_read(&p, &c0), 0);
+	scratch_copy_tree("diag-contention/t1/proc", dir, "proc");
+	ck_assert_int_eq(guest_probe_read(&p, &c), 0);
+	const struct thread_probe *main_t = thread_by_tid(&p, 9029), *v0 = thread_by_tid(&p, 9035);
+	ck_assert(isnan(main_t->cpu_pct));
+	ck_assert_uint_eq(v0->interval_cpu_ns, 600000000ull);
+	uint64_t t1 = c.t_ns;
+	for (int i = 2; i < 5; i++) {
+		ck_assert_int_eq(guest_probe_read(&p, &c), 0);
+		ck_assert(isnan(thread_by_tid(&p, 9029)->cpu_pct));
+	}
+	ck_assert_int_eq(guest_probe_read(&p, &c), 0);
+	main_t = thread_by_tid(&p, 9029);
+	ck_assert(!isnan(main_t->cpu_pct));
+	/* Its interval runs from the first reading to the fifth, not from the last one. */
+	ck_assert_uint_gt(main_t->interval_ns, c.t_ns - t1);
+	ck_assert_uint_eq(main_t->interval_ns, c.t_ns - c0.t_ns);
+	guest_probe_close(&p);
+	close(pfd);
+	guest_list_free(&l);
+	scratch_remove(dir);
+}
+END_TEST
+
 /* A thread that exits: unknown at once, dropped at the next scan; a vCPU gone drops steal. */
 START_TEST(probe_thread_vanishes)
 {
@@ -661,6 +702,7 @@ START_TEST(probe_thread_vanishes)
 	struct guest_probe p;
 	guest_probe_init(&p);
 	ck_assert_int_eq(guest_probe_open(&p, pfd, g), 0);
+	p.shown = true;
 	struct guest_counters c;
 	ck_assert_int_eq(guest_probe_read(&p, &c), 0);
 	ck_assert_int_eq(guest_probe_read(&p, &c), 0);
@@ -1295,6 +1337,9 @@ START_TEST(model_hurters_from_fixture)
 	add_guest(&l, "00000000-0000-4000-8000-00000000000b", "gt-diag-b", 13448, b_tids, 1);
 	add_guest(&l, "00000000-0000-4000-8000-00000000000c", "gt-diag-c", 13600, c_tids, 1);
 	ck_assert_int_eq(model_update(&m, &l), 0);
+	/* Every thread at each reading (B's emulator thread counts too), as for a shown guest. */
+	for (size_t i = 0; i < m.n; i++)
+		m.rows[i].probe.shown = true;
 	model_sample(&m);
 	size_t a = row_index(&m, "gt-diag-a"), b = row_index(&m, "gt-diag-b"),
 	       c = row_index(&m, "gt-diag-c");
@@ -2009,6 +2054,7 @@ Suite *diagnosis_suite(void)
 	tcase_add_test(tc, probe_thread_list);
 	tcase_add_test(tc, probe_thread_rates_after_two_reads);
 	tcase_add_test(tc, probe_thread_vanishes);
+	tcase_add_test(tc, probe_other_threads_every_fifth_reading);
 	tcase_add_test(tc, probe_affinity_follows_pinning);
 	tcase_add_test(tc, probe_affinity_is_a_set_not_a_count);
 	tcase_add_test(tc, probe_nic_counters);
