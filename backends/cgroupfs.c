@@ -555,6 +555,26 @@ enum probe_file {
 };
 _Static_assert(PF_COUNT <= CGROUP_PROBE_FILES, "cgroup_probe has a slot per file");
 
+/* Each probe file's name; the memory figure's depends on the hierarchy it is read from. */
+static const char *probe_file_name(int i, bool v2)
+{
+	static const char *const names[PF_COUNT] = {
+		[PF_V1_CPU_STAT] = "cpu.stat",
+		[PF_V1_CPUACCT_USAGE] = "cpuacct.usage",
+		[PF_MEM_BYTES] = "memory.usage_in_bytes",
+		[PF_V1_MEMORY_STAT] = "memory.stat",
+		[PF_V1_BLKIO_BYTES] = "blkio.throttle.io_service_bytes",
+		[PF_V1_BLKIO_IOS] = "blkio.throttle.io_serviced",
+		[PF_V2_CPU_STAT] = "cpu.stat",
+		[PF_V2_SWAP_CURRENT] = "memory.swap.current",
+		[PF_V2_IO_STAT] = "io.stat",
+		[PF_PSI_CPU] = "cpu.pressure",
+		[PF_PSI_IO] = "io.pressure",
+		[PF_PSI_MEM] = "memory.pressure",
+	};
+	return i == PF_MEM_BYTES && v2 ? "memory.current" : names[i];
+}
+
 /* Large enough for a v1 memory.stat (about 1.2 KiB) and io files of many devices. */
 #define PROBE_BUF 8192
 
@@ -628,12 +648,11 @@ static int probe_mount(const struct cgroup_probe *p, int i)
 }
 
 /* Keep file i open, or mark it to be read by path when no descriptor is left. */
-static void probe_keep(struct cgroup_probe *p, int i, int ctl, const char *file)
+static void probe_keep(struct cgroup_probe *p, int i, int ctl)
 {
 	p->ctl[i] = (signed char)ctl;
-	p->names[i] = file;
 	const char *rel = ctl == V1_COUNT ? p->v2 : p->v1;
-	int fd = open_below(probe_mount(p, i), rel, file);
+	int fd = open_below(probe_mount(p, i), rel, probe_file_name(i, ctl == V1_COUNT));
 	p->fds[i] = fd >= 0 ? fd : (errno == EMFILE || errno == ENFILE) ? PROBE_ON_DEMAND : -1;
 }
 
@@ -656,27 +675,27 @@ int cgroup_probe_open(struct cgroup_probe *p, const struct cgroup_fs *fs, const 
 	}
 
 	if (use_v1) {
-		probe_keep(p, PF_V1_CPU_STAT, V1_CPU, "cpu.stat");
+		probe_keep(p, PF_V1_CPU_STAT, V1_CPU);
 		/* libvirt may leave the guest at "/" in cpuacct: then this fails and v2 gives
 		 * usage. */
-		probe_keep(p, PF_V1_CPUACCT_USAGE, V1_CPUACCT, "cpuacct.usage");
-		probe_keep(p, PF_MEM_BYTES, V1_MEMORY, "memory.usage_in_bytes");
-		probe_keep(p, PF_V1_MEMORY_STAT, V1_MEMORY, "memory.stat");
-		probe_keep(p, PF_V1_BLKIO_BYTES, V1_BLKIO, "blkio.throttle.io_service_bytes");
-		probe_keep(p, PF_V1_BLKIO_IOS, V1_BLKIO, "blkio.throttle.io_serviced");
+		probe_keep(p, PF_V1_CPUACCT_USAGE, V1_CPUACCT);
+		probe_keep(p, PF_MEM_BYTES, V1_MEMORY);
+		probe_keep(p, PF_V1_MEMORY_STAT, V1_MEMORY);
+		probe_keep(p, PF_V1_BLKIO_BYTES, V1_BLKIO);
+		probe_keep(p, PF_V1_BLKIO_IOS, V1_BLKIO);
 	}
 	if (use_v2) {
 		/* Kept even next to v1's files: the fallback for usage and throttling. */
-		probe_keep(p, PF_V2_CPU_STAT, V1_COUNT, "cpu.stat");
+		probe_keep(p, PF_V2_CPU_STAT, V1_COUNT);
 		if (p->fds[PF_MEM_BYTES] == -1)
-			probe_keep(p, PF_MEM_BYTES, V1_COUNT, "memory.current");
+			probe_keep(p, PF_MEM_BYTES, V1_COUNT);
 		if (p->fds[PF_V1_MEMORY_STAT] == -1)
-			probe_keep(p, PF_V2_SWAP_CURRENT, V1_COUNT, "memory.swap.current");
+			probe_keep(p, PF_V2_SWAP_CURRENT, V1_COUNT);
 		if (p->fds[PF_V1_BLKIO_BYTES] == -1 || p->fds[PF_V1_BLKIO_IOS] == -1)
-			probe_keep(p, PF_V2_IO_STAT, V1_COUNT, "io.stat");
-		probe_keep(p, PF_PSI_CPU, V1_COUNT, "cpu.pressure");
-		probe_keep(p, PF_PSI_IO, V1_COUNT, "io.pressure");
-		probe_keep(p, PF_PSI_MEM, V1_COUNT, "memory.pressure");
+			probe_keep(p, PF_V2_IO_STAT, V1_COUNT);
+		probe_keep(p, PF_PSI_CPU, V1_COUNT);
+		probe_keep(p, PF_PSI_IO, V1_COUNT);
+		probe_keep(p, PF_PSI_MEM, V1_COUNT);
 	}
 	for (int i = 0; i < PF_COUNT; i++)
 		if (p->fds[i] != -1)
@@ -716,7 +735,7 @@ static bool probe_read(const struct cgroup_probe *p, int i, char *buf, size_t si
 	if (p->fds[i] != PROBE_ON_DEMAND)
 		return read_fd(p->fds[i], buf, size, len);
 	const char *rel = p->ctl[i] == V1_COUNT ? p->v2 : p->v1;
-	int fd = open_below(probe_mount(p, i), rel, p->names[i]);
+	int fd = open_below(probe_mount(p, i), rel, probe_file_name(i, p->ctl[i] == V1_COUNT));
 	bool ok = read_fd(fd, buf, size, len);
 	if (fd >= 0)
 		close(fd);

@@ -61,7 +61,6 @@ struct cgroup_probe {
 	const struct cgroup_fs *fs;	/* (borrowed) */
 	char *v1, *v2;			/* (owned) the paths below the mounts, for reads by path */
 	signed char ctl[CGROUP_PROBE_FILES];	/* each file's mount */
-	const char *names[CGROUP_PROBE_FILES];	/* each file's name (static strings) */
 	bool no_usage;			/* the CPU time comes from elsewhere (a VM's process): skip it */
 	bool no_io;			/* the I/O counters are not wanted now: skip them */
 	/* Memory and swap are gauges, read every CGROUP_GAUGE_EVERY readings and kept between. */

@@ -113,8 +113,8 @@ static void draw_disks(struct lines *l, const struct guest_row *r)
 		lines_printf(l, (int)widgets_attr(CR_DIM), "  %s", "no disk statistics from the hypervisor");
 
 	/* The host's block devices as the guest's cgroup used them, named by udev. */
-	const struct cgroup_counters *now = &r->prev.cg, *before = &r->cg_before;
-	if (!now->have_io || !before->have_io || !r->cg_before_t_ns || r->prev.t_ns <= r->cg_before_t_ns)
+	const struct cgroup_counters *now = &r->prev.cg, *before = r->cg_before;
+	if (!before || !now->have_io || !before->have_io || !r->cg_before_t_ns || r->prev.t_ns <= r->cg_before_t_ns)
 		return;
 	double dt = (double)(r->prev.t_ns - r->cg_before_t_ns) / 1e9;
 	for (unsigned i = 0; i < now->n_io_devs; i++) {

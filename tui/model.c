@@ -40,8 +40,10 @@ static void row_free(struct guest_row *r)
 	guest_ident_release(&r->g);
 	free(r->disk_rates);
 	free(r->prev_disks);
+	free(r->cg_before);
 	r->disk_rates = NULL;
 	r->prev_disks = NULL;
+	r->cg_before = NULL;
 	r->n_disk_rates = r->n_prev_disks = 0;
 }
 
@@ -377,6 +379,21 @@ static void read_beancounters(struct model *m)
 	m->ubc_prev = cur;
 }
 
+/* The cgroup reading before this one, kept only while it has per-device I/O counters. */
+static void keep_cg_before(struct guest_row *r, pid_t pid)
+{
+	r->cg_before_t_ns = 0;
+	if (!r->prev.cg.have_io) {
+		free(r->cg_before);
+		r->cg_before = NULL;
+		return;
+	}
+	if (!r->cg_before && !(r->cg_before = malloc(sizeof(*r->cg_before))))
+		return;
+	*r->cg_before = r->prev.cg;
+	r->cg_before_t_ns = r->prev.pid == pid ? r->prev.t_ns : 0;
+}
+
 void model_sample(struct model *m)
 {
 	m->io_denied = false;
@@ -405,8 +422,7 @@ void model_sample(struct model *m)
 		if (r->probe.io_denied)
 			m->io_denied = true;
 		sampler_diff(r->prev.pid ? &r->prev : NULL, &cur, &r->rates);
-		r->cg_before = r->prev.cg;
-		r->cg_before_t_ns = r->prev.pid == cur.pid ? r->prev.t_ns : 0;
+		keep_cg_before(r, cur.pid);
 		r->rss_bytes = cur.have_rss ? cur.rss_bytes : GT_UNKNOWN;
 		r->swap_bytes = cur.have_swap ? cur.swap_bytes : GT_UNKNOWN;
 		r->cg_mem_bytes = cur.cg.have_mem ? cur.cg.mem_bytes : GT_UNKNOWN;

@@ -46,7 +46,9 @@ struct guest_row {
 	struct guest_ident g;		/* owns its arrays */
 	struct guest_probe probe;
 	struct guest_counters prev;	/* the last reading; prev.pid == 0: none */
-	struct cgroup_counters cg_before;	/* the cgroup reading before prev, for per-device rates */
+	/* (owned) the cgroup reading before prev, for per-device rates; only while it has I/O counters
+	 * (the guest the detail screen shows), NULL otherwise */
+	struct cgroup_counters *cg_before;
 	uint64_t cg_before_t_ns;		/* 0: none */
 	struct guest_rates rates;	/* over the last interval, NAN unknown */
 	uint64_t rss_bytes;		/* GT_UNKNOWN */
