@@ -3,6 +3,7 @@
 #define GUESTTOP_KEYMAP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* X(id, help text) */
 #define GT_ACTIONS(X) \
@@ -56,5 +57,17 @@ enum action keymap_lookup(int key);
 /* The keys bound to an action as text ("F1 h ?"), for help and the man page. */
 void keymap_keys_for(enum action a, char *buf, size_t len);
 const char *keymap_action_help(enum action a);
+/* Back to the default bindings. */
+void keymap_reset(void);
+/*
+ * Bind a key, named as in help ("k", "F9", "^L", "PgUp", "Space"), to an
+ * action named as in keymap_action_name ("force-off"), or "none" to unbind
+ * it. The key's old binding goes. -1 with err set on an unknown name.
+ */
+int keymap_bind(const char *key, const char *action, char *err, size_t errlen);
+/* "force-off" for ACT_GA_FORCE_OFF. */
+void keymap_action_name(enum action a, char *buf, size_t len);
+/* Every binding in force as "bind KEY ACTION" lines. */
+void keymap_dump(FILE *f);
 
 #endif

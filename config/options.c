@@ -6,7 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "config/keymap.h"
 #include "tui/columns.h"
 
 void options_usage(FILE *f, const char *prog)
@@ -14,7 +16,7 @@ void options_usage(FILE *f, const char *prog)
 	fprintf(f, "Usage: %s [OPTION]...\n"
 		   "Watch and rank the guests of a virtualization host by what they cost it.\n\n",
 		prog);
-#define X(lname, sname, has_arg, argname, help)                                                  \
+#define X(lname, sname, has_arg, argname, cfg, def, help)                                         \
 	{                                                                                        \
 		char left[64];                                                                   \
 		if ((sname) < 0x100)                                                             \
@@ -42,7 +44,7 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 }
 
 static const struct option longopts[] = {
-#define X(lname, sname, has_arg, argname, help) { lname, has_arg ? required_argument : no_argument, NULL, sname },
+#define X(lname, sname, has_arg, argname, cfg, def, help) { lname, has_arg ? required_argument : no_argument, NULL, sname },
 	GT_OPTIONS(X)
 #undef X
 	{ NULL, 0, NULL, 0 }
@@ -71,11 +73,308 @@ static void name_option(int code, const char *arg, char *buf, size_t len)
 		snprintf(buf, len, "%.64s", arg ? arg : "?");
 }
 
+/* Where a value comes from: the table's default, a config file, or the command line. */
+enum source { SRC_DEFAULT, SRC_FILE, SRC_CMDLINE };
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Apply one option. val is NULL for a flag given on the command line, else
+ * it must outlive o (argv, or o->strings). Returns -1 with err set on a bad
+ * value, leaving o as it was for this option.
+ */
+static int apply(struct options *o, int code, const char *val, enum source src, char *err, size_t errlen)
+{
+	bool flag = true;
+	switch (code) {
+	case 'I': case 'r': case 0x104: case 'b':
+		if (val && parse_bool(val, &flag) < 0) {
+			snprintf(err, errlen, "invalid value '%.64s' (yes or no)", val);
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	switch (code) {
+	case 'c':
+		if (!val[0]) {
+			snprintf(err, errlen, "empty URI");
+			return -1;
+		}
+		/* The command line's URIs replace the config files'. */
+		if (src == SRC_CMDLINE && !o->uris_from_cmdline) {
+			o->n_uris = 0;
+			o->uris_from_cmdline = true;
+		}
+		if (o->n_uris == OPT_MAX_URIS) {
+			snprintf(err, errlen, "at most %d URIs", OPT_MAX_URIS);
+			return -1;
+		}
+		o->uris[o->n_uris++] = val;
+		break;
+	case 'b':
+		o->batch = flag;
+		break;
+	case 0x105: {
+		char list[128];
+		bool lv = false, lx = false, cg = false;
+		snprintf(list, sizeof(list), "%s", val);
+		for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (strcmp(t, "libvirt") == 0)
+				lv = true;
+			else if (strcmp(t, "lxc") == 0)
+				lx = true;
+			else if (strcmp(t, "cgroup") == 0)
+				cg = true;
+			else {
+				snprintf(err, errlen, "unknown backend '%.32s' (libvirt, lxc, cgroup)", t);
+				return -1;
+			}
+		}
+		if (!lv && !lx && !cg) {
+			snprintf(err, errlen, "--backends needs at least one of libvirt, lxc, cgroup");
+			return -1;
+		}
+		o->want_libvirt = lv;
+		o->want_lxc = lx;
+		o->want_cgroup = cg;
+		o->backends_given = src != SRC_DEFAULT;
+		break;
+	}
+	case 'n':
+		if (parse_long(val, 1, 1000000000L, &o->iterations) < 0) {
+			snprintf(err, errlen, "invalid iteration count '%.64s' (a whole number >= 1)", val);
+			return -1;
+		}
+		break;
+	case 'd': {
+		char *end;
+		errno = 0;
+		double d = strtod(val, &end);
+		if (errno || end == val || *end || !isfinite(d) || d < 0.1 || d > 3600) {
+			snprintf(err, errlen, "invalid delay '%.64s' (seconds, 0.1 to 3600)", val);
+			return -1;
+		}
+		o->delay_s = d;
+		break;
+	}
+	case 'f':
+		if (strcmp(val, "text") == 0)
+			o->format = FORMAT_TEXT;
+		else if (strcmp(val, "csv") == 0)
+			o->format = FORMAT_CSV;
+		else {
+			snprintf(err, errlen, "invalid format '%.64s' (text or csv)", val);
+			return -1;
+		}
+		break;
+	case 's': {
+		int col = column_by_name(val);
+		if (col < 0) {
+			snprintf(err, errlen, "unknown sort column '%.64s'", val);
+			return -1;
+		}
+		o->sort_column = col;
+		break;
+	}
+	case 'I':
+		o->sort_invert = flag;
+		break;
+	case 0x100:
+		o->proc_root = val;
+		break;
+	case 0x102:
+		o->sys_root = val;
+		break;
+	case 0x101:
+		o->run_root = val;
+		break;
+	case 'r':
+		o->readonly = flag;
+		break;
+	case 0x103:
+		if (parse_long(val, 1, 3600, &o->shutdown_timeout_s) < 0) {
+			snprintf(err, errlen, "invalid shutdown timeout '%.64s' (seconds, 1 to 3600)", val);
+			return -1;
+		}
+		break;
+	case 0x104:
+		o->force_after_timeout = flag;
+		break;
+	case 0x106:
+		o->new_guest = true;
+		break;
+	case 0x107:
+		o->image_dirs = val;
+		break;
+	case 0x108:
+		o->config_file = val;
+		break;
+	case 0x109:
+		o->dump_config = true;
+		break;
+	case 'h':
+		o->help = true;
+		break;
+	case 'V':
+		o->version = true;
+		break;
+	default:
+		snprintf(err, errlen, "unknown option");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *keep_string(struct options *o, const char *v)
+{
+	char **n = realloc(o->strings, (o->n_strings + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	o->strings = n;
+	if (!(n[o->n_strings] = strdup(v)))
+		return NULL;
+	return n[o->n_strings++];
+}
+
+static void config_error(struct options *o, const char *path, int line, const char *msg)
+{
+	if (o->n_config_errors == OPT_MAX_CONFIG_ERRORS)
+		return;
+	snprintf(o->config_errors[o->n_config_errors++], OPT_CONFIG_ERROR_MAX, "%.120s:%d: %.180s", path, line, msg);
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t l = strlen(s);
+	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\n' || s[l - 1] == '\r'))
+		s[--l] = '\0';
+	return s;
+}
+
+/* One "name = value" or "bind KEY ACTION" line; an error message, or NULL when it applied. */
+static const char *config_line(struct options *o, char *line, char *err, size_t errlen)
+{
+	if (strncmp(line, "bind", 4) == 0 && (line[4] == ' ' || line[4] == '\t')) {
+		char *rest = trim(line + 4), *sp = rest + strcspn(rest, " \t");
+		if (!*sp) {
+			snprintf(err, errlen, "bind needs a key and an action (bind KEY ACTION)");
+			return err;
+		}
+		*sp = '\0';
+		return keymap_bind(rest, trim(sp + 1), err, errlen) < 0 ? err : NULL;
+	}
+	char *eq = strchr(line, '=');
+	if (!eq) {
+		snprintf(err, errlen, "expected 'name = value' or 'bind KEY ACTION'");
+		return err;
+	}
+	*eq = '\0';
+	const char *name = trim(line), *val = trim(eq + 1);
+	int code = -1;
+	bool cfg = false;
+#define X(lname, sname, has_arg, argname, cf, def, help) \
+	if (strcmp(name, lname) == 0) {                   \
+		code = sname;                             \
+		cfg = cf;                                 \
+	}
+	GT_OPTIONS(X)
+#undef X
+	if (code < 0 || !cfg) {
+		snprintf(err, errlen, code < 0 ? "unknown setting '%.64s'" : "'%.64s' is for the command line only",
+			 name);
+		return err;
+	}
+	const char *kept = keep_string(o, val);
+	if (!kept) {
+		snprintf(err, errlen, "out of memory");
+		return err;
+	}
+	return apply(o, code, kept, SRC_FILE, err, errlen) < 0 ? err : NULL;
+}
+
+/* Read one config file. A missing file is no error unless must_exist; -1 then, with err set. */
+static int read_config(struct options *o, const char *path, bool must_exist, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		if (must_exist) {
+			snprintf(err, errlen, "cannot read config file %.200s: %s", path, strerror(errno));
+			return -1;
+		}
+		config_error(o, path, 0, strerror(errno));
+		return 0;
+	}
+	char buf[1024], msg[OPT_CONFIG_ERROR_MAX];
+	int n = 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		n++;
+		if (!strchr(buf, '\n') && !feof(f)) {
+			config_error(o, path, n, "line too long");
+			int ch;
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
+		char *line = trim(buf);
+		if (!line[0] || line[0] == '#')
+			continue;
+		const char *e = config_line(o, line, msg, sizeof(msg));
+		if (e)
+			config_error(o, path, n, e);
+	}
+	if (ferror(f))
+		config_error(o, path, n, strerror(errno));
+	fclose(f);
+	return 0;
+}
+
+int options_user_config_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/guesttop/config", xdg);
+	else if (home && home[0])
+		n = snprintf(buf, len, "%s/.config/guesttop/config", home);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+void options_free(struct options *o)
+{
+	for (size_t i = 0; i < o->n_strings; i++)
+		free(o->strings[i]);
+	free(o->strings);
+	o->strings = NULL;
+	o->n_strings = 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
 	char shortopts[64] = ":";
 	size_t sl = 1;
-#define X(lname, sname, has_arg, argname, help)          \
+#define X(lname, sname, has_arg, argname, cfg, def, help) \
 	if ((sname) < 0x100) {                           \
 		shortopts[sl++] = (char)(sname);         \
 		if (has_arg)                             \
@@ -86,137 +385,41 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	shortopts[sl] = '\0';
 
 	memset(o, 0, sizeof(*o));
-	o->delay_s = 2.0;
-	o->format = FORMAT_TEXT;
-	o->sort_column = COL_CPU;
-	o->shutdown_timeout_s = 60;
-	o->image_dirs = "/var/lib/libvirt/images";
-	o->want_libvirt = o->want_lxc = o->want_cgroup = true;
-	o->proc_root = "/proc";
-	o->sys_root = "/sys";
-	o->run_root = "/run";
+	keymap_reset();
+	/* The table's defaults, through the same code as any other value. */
+#define X(lname, sname, has_arg, argname, cfg, def, help)                                  \
+	if ((def) && apply(o, sname, def, SRC_DEFAULT, err, errlen) < 0) {                 \
+		snprintf(err, errlen, "bad default for %s", lname);                         \
+		return -1;                                                                 \
+	}
+	GT_OPTIONS(X)
+#undef X
 
+	/* --config FILE is needed before the command line is applied: find it first. */
 	optind = 0;	/* 0, not 1: also resets glibc's state inside a group like -bz */
 	opterr = 0;
 	int c;
+	const char *config_file = NULL;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (c == 0x108)
+			config_file = optarg;
+	read_config(o, OPT_SYSTEM_CONFIG, false, err, errlen);
+	char user[4096];
+	if (options_user_config_path(user, sizeof(user)) == 0)
+		read_config(o, user, false, err, errlen);
+	if (config_file && read_config(o, config_file, true, err, errlen) < 0)
+		return -1;
+
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			if (o->n_uris == OPT_MAX_URIS) {
-				snprintf(err, errlen, "at most %d URIs", OPT_MAX_URIS);
-				return -1;
-			}
-			if (!optarg[0]) {
-				snprintf(err, errlen, "empty URI");
-				return -1;
-			}
-			o->uris[o->n_uris++] = optarg;
-			break;
-		case 'b':
-			o->batch = true;
-			break;
-		case 0x105: {
-			char list[128];
-			snprintf(list, sizeof(list), "%s", optarg);
-			o->want_libvirt = o->want_lxc = o->want_cgroup = false;
-			o->backends_given = true;
-			for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				if (strcmp(t, "libvirt") == 0)
-					o->want_libvirt = true;
-				else if (strcmp(t, "lxc") == 0)
-					o->want_lxc = true;
-				else if (strcmp(t, "cgroup") == 0)
-					o->want_cgroup = true;
-				else {
-					snprintf(err, errlen, "unknown backend '%.32s' (libvirt, lxc, cgroup)", t);
-					return -1;
-				}
-			}
-			if (!o->want_libvirt && !o->want_lxc && !o->want_cgroup) {
-				snprintf(err, errlen, "--backends needs at least one of libvirt, lxc, cgroup");
-				return -1;
-			}
-			break;
-		}
-		case 'n':
-			if (parse_long(optarg, 1, 1000000000L, &o->iterations) < 0) {
-				snprintf(err, errlen, "invalid iteration count '%.64s' (a whole number >= 1)", optarg);
-				return -1;
-			}
-			break;
-		case 'd': {
-			char *end;
-			errno = 0;
-			double d = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(d) || d < 0.1 || d > 3600) {
-				snprintf(err, errlen, "invalid delay '%.64s' (seconds, 0.1 to 3600)", optarg);
-				return -1;
-			}
-			o->delay_s = d;
-			break;
-		}
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				o->format = FORMAT_CSV;
-			else {
-				snprintf(err, errlen, "invalid format '%.64s' (text or csv)", optarg);
-				return -1;
-			}
-			break;
-		case 's': {
-			int col = column_by_name(optarg);
-			if (col < 0) {
-				snprintf(err, errlen, "unknown sort column '%.64s'", optarg);
-				return -1;
-			}
-			o->sort_column = col;
-			break;
-		}
-		case 'I':
-			o->sort_invert = true;
-			break;
-		case 0x100:
-			o->proc_root = optarg;
-			break;
-		case 0x102:
-			o->sys_root = optarg;
-			break;
-		case 0x101:
-			o->run_root = optarg;
-			break;
-		case 'r':
-			o->readonly = true;
-			break;
-		case 0x103:
-			if (parse_long(optarg, 1, 3600, &o->shutdown_timeout_s) < 0) {
-				snprintf(err, errlen, "invalid shutdown timeout '%.64s' (seconds, 1 to 3600)", optarg);
-				return -1;
-			}
-			break;
-		case 0x104:
-			o->force_after_timeout = true;
-			break;
-		case 0x106:
-			o->new_guest = true;
-			break;
-		case 0x107:
-			o->image_dirs = optarg;
-			break;
-		case 'h':
-			o->help = true;
-			break;
-		case 'V':
-			o->version = true;
-			break;
 		case ':': {
 			char name[80];
 			name_option(optopt, argv[optind - 1], name, sizeof(name));
 			snprintf(err, errlen, "option '%s' needs a value", name);
 			return -1;
 		}
-		default: {
+		case '?': {
 			char name[80];
 			const char *arg = argv[optind - 1];
 			/* getopt says '?' both for an unknown option and for a value given to a flag. */
@@ -229,6 +432,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 				snprintf(err, errlen, "unknown option '%s'", name);
 			return -1;
 		}
+		default:
+			if (apply(o, c, optarg, SRC_CMDLINE, err, errlen) < 0)
+				return -1;
+			break;
 		}
 	}
 	if (optind < argc && !o->new_guest) {
@@ -250,4 +457,50 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		o->uris[o->n_uris++] = env && env[0] ? env : "qemu:///system";
 	}
 	return 0;
+}
+
+/* One setting's value as a config file gives it. */
+static void value_of(const struct options *o, int code, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	switch (code) {
+	case 0x105:
+		snprintf(buf, len, "%s%s%s%s%s", o->want_libvirt ? "libvirt" : "",
+			 o->want_libvirt && (o->want_lxc || o->want_cgroup) ? "," : "", o->want_lxc ? "lxc" : "",
+			 o->want_lxc && o->want_cgroup ? "," : "", o->want_cgroup ? "cgroup" : "");
+		break;
+	case 'd': snprintf(buf, len, "%g", o->delay_s); break;
+	case 'f': snprintf(buf, len, "%s", o->format == FORMAT_CSV ? "csv" : "text"); break;
+	case 's': column_key(o->sort_column, buf, len); break;
+	case 'I': snprintf(buf, len, "%s", o->sort_invert ? "yes" : "no"); break;
+	case 0x100: snprintf(buf, len, "%s", o->proc_root); break;
+	case 0x102: snprintf(buf, len, "%s", o->sys_root); break;
+	case 0x101: snprintf(buf, len, "%s", o->run_root); break;
+	case 'r': snprintf(buf, len, "%s", o->readonly ? "yes" : "no"); break;
+	case 0x103: snprintf(buf, len, "%ld", o->shutdown_timeout_s); break;
+	case 0x104: snprintf(buf, len, "%s", o->force_after_timeout ? "yes" : "no"); break;
+	case 0x107: snprintf(buf, len, "%s", o->image_dirs); break;
+	default: break;
+	}
+}
+
+void options_dump_config(FILE *f, const struct options *o)
+{
+	fprintf(f, "# guesttop settings, as guesttop --dump-config printed them.\n"
+		   "# Read from %s, then $XDG_CONFIG_HOME/guesttop/config (default\n"
+		   "# ~/.config/guesttop/config), then --config FILE; the command line wins.\n\n",
+		OPT_SYSTEM_CONFIG);
+	char v[4096];
+#define X(lname, sname, has_arg, argname, cfg, def, help)                                  \
+	if ((cfg) && (sname) == 'c') {                                                      \
+		for (int i = 0; i < o->n_uris; i++)                                         \
+			fprintf(f, "%s%s = %s\n", o->uris_given ? "" : "# ", lname, o->uris[i]); \
+	} else if (cfg) {                                                                   \
+		value_of(o, sname, v, sizeof(v));                                           \
+		fprintf(f, "%s = %s\n", lname, v);                                          \
+	}
+	GT_OPTIONS(X)
+#undef X
+	fprintf(f, "\n# Keys: bind KEY ACTION (ACTION none unbinds the key).\n");
+	keymap_dump(f);
 }

@@ -9,12 +9,16 @@
 
 enum output_format { FORMAT_TEXT, FORMAT_CSV };
 
+#define OPT_MAX_CONFIG_ERRORS 8
+#define OPT_CONFIG_ERROR_MAX 320
+
 struct options {
-	const char *uris[OPT_MAX_URIS];	/* (borrowed from argv or environ) */
+	const char *uris[OPT_MAX_URIS];	/* (borrowed from argv, environ or strings) */
 	int n_uris;
-	bool uris_given;		/* -c or LIBVIRT_DEFAULT_URI: not a guess */
+	bool uris_given;		/* -c, a connect line or LIBVIRT_DEFAULT_URI: not a guess */
+	bool uris_from_cmdline;		/* the command line's -c replace the config files' */
 	bool want_libvirt, want_lxc, want_cgroup;
-	bool backends_given;		/* --backends: each listed backend must work */
+	bool backends_given;		/* --backends or a backends line: each listed backend must work */
 	bool batch;
 	long iterations;		/* 0 = until interrupted */
 	double delay_s;
@@ -31,35 +35,61 @@ struct options {
 	bool new_guest;
 	char **new_guest_args;		/* (borrowed from argv) the KEY=VALUE settings */
 	int n_new_guest_args;
+	const char *config_file;	/* --config FILE, read after the system's and the user's */
+	bool dump_config;
 	bool help, version;
+	/* Lines of the config files that were refused ("FILE:LINE: reason"); their defaults stand. */
+	char config_errors[OPT_MAX_CONFIG_ERRORS][OPT_CONFIG_ERROR_MAX];
+	int n_config_errors;
+	char **strings;			/* (owned) values read from config files */
+	size_t n_strings;
 };
 
-/* X(long name, short, has_arg, ARGNAME, help) */
+/*
+ * X(long name, short, has_arg, ARGNAME, config, default, help). config: the
+ * option may also be set in a config file as "name = value" (a flag as yes
+ * or no); default: its value when nothing sets it, as a config file would
+ * give it (NULL: none, or computed).
+ */
 #define GT_OPTIONS(X) \
-	X("connect", 'c', 1, "URI", "watch the guests of this libvirt URI; repeatable (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)") \
-	X("backends", 0x105, 1, "LIST", "use only these backends: libvirt, lxc, cgroup, comma-separated (default: every one present)") \
-	X("batch", 'b', 0, NULL, "batch mode: print the table to standard output, no terminal needed") \
-	X("iterations", 'n', 1, "N", "batch mode: stop after N refreshes (default: until interrupted)") \
-	X("delay", 'd', 1, "SECONDS", "refresh interval, 0.1 to 3600 (default 2)") \
-	X("format", 'f', 1, "FORMAT", "batch output: text or csv (default text)") \
-	X("sort", 's', 1, "COLUMN", "sort by this column, e.g. cpu, steal, rss, name (default cpu)") \
-	X("invert", 'I', 0, NULL, "invert the sort order") \
-	X("proc-root", 0x100, 1, "DIR", "read the guests' processes below DIR instead of /proc") \
-	X("sys-root", 0x102, 1, "DIR", "read cgroups and network interfaces below DIR instead of /sys") \
-	X("run-root", 0x101, 1, "DIR", "read libvirt's runtime state below DIR instead of /run") \
-	X("readonly", 'r', 0, NULL, "watch only: hide and refuse every action on guests") \
-	X("shutdown-timeout", 0x103, 1, "SECONDS", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
-	X("force-after-timeout", 0x104, 0, NULL, "force off without asking when a shutdown times out") \
-	X("image-dirs", 0x107, 1, "DIRS", "where the new-guest form looks for ISOs and template images, ':'-separated (default /var/lib/libvirt/images)") \
-	X("new-guest", 0x106, 0, NULL, "create a guest from the KEY=VALUE settings that follow (see the man page) and exit") \
-	X("help", 'h', 0, NULL, "show this help and exit") \
-	X("version", 'V', 0, NULL, "show the version and exit")
+	X("connect", 'c', 1, "URI", 1, NULL, "watch the guests of this libvirt URI; repeatable (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)") \
+	X("backends", 0x105, 1, "LIST", 1, "libvirt,lxc,cgroup", "use only these backends: libvirt, lxc, cgroup, comma-separated (default: every one present)") \
+	X("batch", 'b', 0, NULL, 0, NULL, "batch mode: print the table to standard output, no terminal needed") \
+	X("iterations", 'n', 1, "N", 0, NULL, "batch mode: stop after N refreshes (default: until interrupted)") \
+	X("delay", 'd', 1, "SECONDS", 1, "2", "refresh interval, 0.1 to 3600 (default 2)") \
+	X("format", 'f', 1, "FORMAT", 1, "text", "batch output: text or csv (default text)") \
+	X("sort", 's', 1, "COLUMN", 1, "cpu", "sort by this column, e.g. cpu, steal, rss, name (default cpu)") \
+	X("invert", 'I', 0, NULL, 1, "no", "invert the sort order") \
+	X("proc-root", 0x100, 1, "DIR", 1, "/proc", "read the guests' processes below DIR instead of /proc") \
+	X("sys-root", 0x102, 1, "DIR", 1, "/sys", "read cgroups and network interfaces below DIR instead of /sys") \
+	X("run-root", 0x101, 1, "DIR", 1, "/run", "read libvirt's runtime state below DIR instead of /run") \
+	X("readonly", 'r', 0, NULL, 1, "no", "watch only: hide and refuse every action on guests") \
+	X("shutdown-timeout", 0x103, 1, "SECONDS", 1, "60", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
+	X("force-after-timeout", 0x104, 0, NULL, 1, "no", "force off without asking when a shutdown times out") \
+	X("image-dirs", 0x107, 1, "DIRS", 1, "/var/lib/libvirt/images", "where the new-guest form looks for ISOs and template images, ':'-separated (default /var/lib/libvirt/images)") \
+	X("config", 0x108, 1, "FILE", 0, NULL, "also read FILE, after /etc/guesttop.conf and ~/.config/guesttop/config") \
+	X("dump-config", 0x109, 0, NULL, 0, NULL, "print the settings in force as a config file (with the key bindings) and exit") \
+	X("new-guest", 0x106, 0, NULL, 0, NULL, "create a guest from the KEY=VALUE settings that follow (see the man page) and exit") \
+	X("help", 'h', 0, NULL, 0, NULL, "show this help and exit") \
+	X("version", 'V', 0, NULL, 0, NULL, "show the version and exit")
+
+/* The system-wide config file, read first. */
+#define OPT_SYSTEM_CONFIG "/etc/guesttop.conf"
 
 /*
- * Parse argv into o. On a bad option or value, write one line to err and
- * return -1 (the caller prints usage and exits 2).
+ * Set o from the table's defaults, then the config files (the system's, the
+ * user's $XDG_CONFIG_HOME/guesttop/config, then --config FILE), then argv.
+ * A bad config line is recorded in o->config_errors and its setting keeps
+ * its earlier value. On a bad option or value on the command line, or a
+ * --config FILE that cannot be read, write one line to err and return -1
+ * (the caller prints usage and exits 2).
  */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+void options_free(struct options *o);
 void options_usage(FILE *f, const char *prog);
+/* The settings in force, as a config file that gives them back, then the key bindings. */
+void options_dump_config(FILE *f, const struct options *o);
+/* The user's config file: $XDG_CONFIG_HOME/guesttop/config, else ~/.config/guesttop/config. */
+int options_user_config_path(char *buf, size_t len);
 
 #endif

@@ -1,6 +1,8 @@
 /* Column values, formatting, layout and the sort order of the guest table. */
 #include "tui/columns.h"
 
+#include <ctype.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,20 @@ const struct column_info columns[COL_COUNT_] = {
 	GT_COLUMNS(X)
 #undef X
 };
+
+void column_key(int c, char *buf, size_t len)
+{
+	const char *t = c >= 0 && c < COL_COUNT_ ? columns[c].title : "";
+	size_t stem = strcspn(t, "%/"), i = 0;
+	for (; i < stem && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)t[i]);
+	if (len)
+		buf[i] = '\0';
+	/* "vcpu" is VCPU's: VCPU% keeps its whole title. */
+	if (column_by_name(buf) != c)
+		for (i = 0; t[i] && i + 1 < len; i++)
+			buf[i] = (char)tolower((unsigned char)t[i]), buf[i + 1] = '\0';
+}
 
 int column_by_name(const char *name)
 {

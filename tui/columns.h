@@ -67,6 +67,8 @@ struct column_info {
 
 extern const struct column_info columns[COL_COUNT_];
 
+/* The short name column_by_name takes back: "CPU%" gives "cpu", "RD/s" "rd". */
+void column_key(int c, char *buf, size_t len);
 /* Column by title, case-insensitive ("cpu%" or "cpu"); -1 if none. */
 int column_by_name(const char *name);
 

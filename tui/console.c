@@ -1376,6 +1376,10 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			getenv("TERM") ? getenv("TERM") : "");
 		goto cleanup;
 	}
+	/* Said on standard error too, but the screen has just covered it. */
+	if (o->n_config_errors)
+		console_message(&c, true, "%s%s", o->config_errors[0],
+				o->n_config_errors > 1 ? " (and more: guesttop --dump-config)" : "");
 
 	refresh_data(&c);
 	bool first_rates_due = true;

@@ -70,7 +70,7 @@ static int run_new_guest(const struct options *o, struct backend *bes, size_t n)
 
 int main(int argc, char **argv)
 {
-	struct options o;
+	static struct options o;	/* static: the config files' strings stay reachable to the end */
 	char err[256];
 	struct backend bes[OPT_MAX_URIS + 2];
 	struct host_paths paths;
@@ -95,6 +95,13 @@ int main(int argc, char **argv)
 	if (o.version) {
 		printf("guesttop %s\n", GUESTTOP_VERSION);
 		return 0;
+	}
+	/* A refused config line is said at start-up; its setting keeps its default. */
+	for (int i = 0; i < o.n_config_errors; i++)
+		fprintf(stderr, "guesttop: %s\n", o.config_errors[i]);
+	if (o.dump_config) {
+		options_dump_config(stdout, &o);
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	/* Before any libvirt call: errors are collected and shown, never printed. */
 	libvirt_quiet_errors();

@@ -1,4 +1,4 @@
-/* Tests of the default key bindings and the key names the help screen shows. */
+/* Tests of the default key bindings, bind lines, and the key names the help screen shows. */
 #include <curses.h>
 #include <string.h>
 
@@ -110,6 +110,44 @@ START_TEST(keys_for_small_buffer)
 }
 END_TEST
 
+/* bind: keys by name, actions by name, none unbinds, and help shows what is in force. */
+START_TEST(bind_keys)
+{
+	char err[256];
+	keymap_reset();
+	ck_assert_int_eq(keymap_lookup('k'), ACT_ACTION_MENU);
+	ck_assert_int_eq(keymap_bind("x", "force-off", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_lookup('x'), ACT_GA_FORCE_OFF);
+	ck_assert_int_eq(keymap_bind("k", "none", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_lookup('k'), ACT_NONE);
+	ck_assert_int_eq(keymap_bind("^K", "action-menu", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_lookup(11), ACT_ACTION_MENU);
+	ck_assert_int_eq(keymap_bind("F12", "quit", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_bind("pgdn", "up", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_lookup(KEY_NPAGE), ACT_UP);
+	char keys[64];
+	keymap_keys_for(ACT_GA_FORCE_OFF, keys, sizeof(keys));
+	ck_assert_str_eq(keys, "X x");
+	keymap_keys_for(ACT_ACTION_MENU, keys, sizeof(keys));
+	ck_assert_str_eq(keys, "F9 ^K");
+	keymap_keys_for(ACT_QUIT, keys, sizeof(keys));
+	ck_assert_str_eq(keys, "q F10 F12");
+	/* Enter moves with its twins (CR and the keypad's Enter). */
+	ck_assert_int_eq(keymap_bind("Enter", "help", err, sizeof(err)), 0);
+	ck_assert_int_eq(keymap_lookup('\r'), ACT_HELP);
+	ck_assert_int_eq(keymap_lookup(KEY_ENTER), ACT_HELP);
+	ck_assert_int_eq(keymap_bind("F13", "quit", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown key 'F13'"));
+	ck_assert_int_eq(keymap_bind("xy", "quit", err, sizeof(err)), -1);
+	ck_assert_int_eq(keymap_bind("x", "explode", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown action 'explode'"));
+	ck_assert_int_eq(keymap_lookup('x'), ACT_GA_FORCE_OFF);
+	keymap_reset();
+	ck_assert_int_eq(keymap_lookup('x'), ACT_NONE);
+	ck_assert_int_eq(keymap_lookup('k'), ACT_ACTION_MENU);
+}
+END_TEST
+
 Suite *keymap_suite(void)
 {
 	Suite *s = suite_create("keymap");
@@ -120,6 +158,7 @@ Suite *keymap_suite(void)
 	tcase_add_test(tc, every_action_bound_and_described);
 	tcase_add_test(tc, no_key_bound_twice);
 	tcase_add_test(tc, keys_for_small_buffer);
+	tcase_add_test(tc, bind_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "config/options.h"
 #include "tests/unit/unit.h"
 #include "tui/columns.h"
@@ -37,6 +39,8 @@ static void args_free(struct args *a)
 static void no_env(void)
 {
 	unsetenv("LIBVIRT_DEFAULT_URI");
+	/* No user config file of the machine running the tests. */
+	setenv("XDG_CONFIG_HOME", "/nonexistent/guesttop-unit-tests", 1);
 }
 
 START_TEST(defaults)
@@ -284,6 +288,140 @@ START_TEST(usage_lists_every_option)
 }
 END_TEST
 
+/* The user's config file: good lines apply, a bad one is reported as FILE:LINE and changes nothing. */
+START_TEST(config_file_settings_and_bad_line)
+{
+	char *dir = scratch_make();
+	scratch_write(dir, "guesttop/config",
+		      "# a comment\n\ndelay = 3\n  sort = name  \ndelay = abc\nreadonly = yes\n"
+		      "connect = test:///default\nbatch = yes\nnonsense\n");
+	no_env();
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	static const char *const argv[] = { "guesttop", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_double_eq(o.delay_s, 3.0);
+	ck_assert_int_eq(o.sort_column, COL_NAME);
+	ck_assert(o.readonly);
+	ck_assert(!o.batch);
+	ck_assert_int_eq(o.n_uris, 1);
+	ck_assert_str_eq(o.uris[0], "test:///default");
+	ck_assert(o.uris_given);
+	ck_assert_int_eq(o.n_config_errors, 3);
+	ck_assert_ptr_nonnull(strstr(o.config_errors[0], "guesttop/config:5: invalid delay 'abc'"));
+	ck_assert_ptr_nonnull(strstr(o.config_errors[1], "guesttop/config:8: 'batch' is for the command line only"));
+	ck_assert_ptr_nonnull(strstr(o.config_errors[2], "guesttop/config:9: expected 'name = value'"));
+	options_free(&o);
+	args_free(&a);
+	scratch_remove(dir);
+}
+END_TEST
+
+/* The command line wins; its -c replace the config's URIs rather than adding to them. */
+START_TEST(config_command_line_wins)
+{
+	char *dir = scratch_make();
+	scratch_write(dir, "guesttop/config", "delay = 3\nconnect = test:///default\nconnect = qemu:///session\n");
+	scratch_write(dir, "extra.conf", "shutdown-timeout = 9\ndelay = 4\n");
+	no_env();
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	char extra[4096];
+	snprintf(extra, sizeof(extra), "%s/extra.conf", dir);
+	const char *const argv[] = { "guesttop", "-c", "qemu:///system", "--config", extra, NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_uris, 1);
+	ck_assert_str_eq(o.uris[0], "qemu:///system");
+	/* --config FILE comes after the user's file. */
+	ck_assert_double_eq(o.delay_s, 4.0);
+	ck_assert_int_eq(o.shutdown_timeout_s, 9);
+	options_free(&o);
+	args_free(&a);
+	static const char *const argv2[] = { "guesttop", "-d", "7", NULL };
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv2), 0);
+	ck_assert_double_eq(o.delay_s, 7.0);
+	ck_assert_int_eq(o.n_uris, 2);
+	ck_assert_str_eq(o.uris[1], "qemu:///session");
+	options_free(&o);
+	args_free(&a);
+	/* A --config FILE that cannot be read is an error, not silence. */
+	static const char *const argv3[] = { "guesttop", "--config", "/nonexistent/guesttop.conf", NULL };
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv3), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot read config file /nonexistent/guesttop.conf"));
+	options_free(&o);
+	args_free(&a);
+	scratch_remove(dir);
+}
+END_TEST
+
+static char *dump_to_string(const struct options *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	options_dump_config(f, o);
+	fclose(f);
+	return buf;
+}
+
+/* What --dump-config prints, read back as a config file, gives the same settings and keys. */
+START_TEST(dump_config_round_trip)
+{
+	char *dir = scratch_make();
+	scratch_write(dir, "guesttop/config",
+		      "delay = 0.5\nsort = steal\ninvert = yes\nbackends = lxc,cgroup\nconnect = test:///default\n"
+		      "force-after-timeout = on\nimage-dirs = /srv/iso:/srv/tpl\nbind x force-off\nbind k none\n"
+		      "bind F12 help\n");
+	no_env();
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	static const char *const argv[] = { "guesttop", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_config_errors, 0);
+	char *first = dump_to_string(&o);
+	ck_assert_ptr_nonnull(strstr(first, "\nsort = steal\n"));
+	ck_assert_ptr_nonnull(strstr(first, "\nbind x force-off\n"));
+	ck_assert_ptr_nonnull(strstr(first, "\nbind k none\n"));
+	ck_assert_ptr_nonnull(strstr(first, "\nbind F12 help\n"));
+	options_free(&o);
+	args_free(&a);
+
+	/* Read back alone: no user file, only the dump. */
+	char path[4096];
+	scratch_write(dir, "dumped.conf", first);
+	snprintf(path, sizeof(path), "%s/dumped.conf", dir);
+	setenv("XDG_CONFIG_HOME", "/nonexistent/guesttop-unit-tests", 1);
+	const char *const argv2[] = { "guesttop", "--config", path, NULL };
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv2), 0);
+	ck_assert_int_eq(o.n_config_errors, 0);
+	char *second = dump_to_string(&o);
+	ck_assert_str_eq(first, second);
+	free(first);
+	free(second);
+	options_free(&o);
+	args_free(&a);
+	scratch_remove(dir);
+}
+END_TEST
+
+/* Every column's short name (the config's sort value) names it back. */
+START_TEST(column_keys_round_trip)
+{
+	for (int c = 0; c < COL_COUNT_; c++) {
+		char key[32];
+		column_key(c, key, sizeof(key));
+		ck_assert_msg(column_by_name(key) == c, "column %d: key '%s' names %d", c, key, column_by_name(key));
+	}
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -299,6 +437,10 @@ Suite *options_suite(void)
 	tcase_add_test(tc, error_text_bounded);
 	tcase_add_test(tc, reparse_after_error_mid_group);
 	tcase_add_test(tc, usage_lists_every_option);
+	tcase_add_test(tc, config_file_settings_and_bad_line);
+	tcase_add_test(tc, config_command_line_wins);
+	tcase_add_test(tc, dump_config_round_trip);
+	tcase_add_test(tc, column_keys_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
