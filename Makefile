@@ -9,7 +9,7 @@ VERSION := 0.1
 PKGS := ncursesw libvirt libproc2 libudev lxc
 # Debian 12 packages: to build, to run the lab and the tests.
 DEB_BUILD := build-essential pkg-config libncurses-dev libvirt-dev libproc2-dev libudev-dev lxc-dev check
-DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils lxc busybox-static xorriso tmux man-db groff-base procps
+DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils lxc busybox-static xorriso tmux man-db groff-base procps jq
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_LAB)
 
 CC ?= cc

@@ -178,8 +178,10 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 			o->format = FORMAT_TEXT;
 		else if (strcmp(val, "csv") == 0)
 			o->format = FORMAT_CSV;
+		else if (strcmp(val, "json") == 0)
+			o->format = FORMAT_JSON;
 		else {
-			snprintf(err, errlen, "invalid format '%.64s' (text or csv)", val);
+			snprintf(err, errlen, "invalid format '%.64s' (text, csv or json)", val);
 			return -1;
 		}
 		break;
@@ -224,6 +226,13 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 		break;
 	case 0x108:
 		o->config_file = val;
+		break;
+	case 0x10a:
+		if (!val[0]) {
+			snprintf(err, errlen, "empty path for the Prometheus textfile");
+			return -1;
+		}
+		o->prometheus_textfile = val;
 		break;
 	case 0x109:
 		o->dump_config = true;
@@ -470,7 +479,8 @@ static void value_of(const struct options *o, int code, char *buf, size_t len)
 			 o->want_lxc && o->want_cgroup ? "," : "", o->want_cgroup ? "cgroup" : "");
 		break;
 	case 'd': snprintf(buf, len, "%g", o->delay_s); break;
-	case 'f': snprintf(buf, len, "%s", o->format == FORMAT_CSV ? "csv" : "text"); break;
+	case 'f': snprintf(buf, len, "%s", o->format == FORMAT_CSV ? "csv" : o->format == FORMAT_JSON ? "json" : "text"); break;
+	case 0x10a: snprintf(buf, len, "%s", o->prometheus_textfile ? o->prometheus_textfile : ""); break;
 	case 's': column_key(o->sort_column, buf, len); break;
 	case 'I': snprintf(buf, len, "%s", o->sort_invert ? "yes" : "no"); break;
 	case 0x100: snprintf(buf, len, "%s", o->proc_root); break;
@@ -482,6 +492,12 @@ static void value_of(const struct options *o, int code, char *buf, size_t len)
 	case 0x107: snprintf(buf, len, "%s", o->image_dirs); break;
 	default: break;
 	}
+}
+
+/* What an unset setting is shown with in a dump. */
+static const char *placeholder(const char *argname)
+{
+	return argname ? argname : "yes";
 }
 
 void options_dump_config(FILE *f, const struct options *o)
@@ -497,7 +513,10 @@ void options_dump_config(FILE *f, const struct options *o)
 			fprintf(f, "%s%s = %s\n", o->uris_given ? "" : "# ", lname, o->uris[i]); \
 	} else if (cfg) {                                                                   \
 		value_of(o, sname, v, sizeof(v));                                           \
-		fprintf(f, "%s = %s\n", lname, v);                                          \
+		if (v[0])                                                                   \
+			fprintf(f, "%s = %s\n", lname, v);                                  \
+		else                                                                        \
+			fprintf(f, "# %s = %s\n", lname, placeholder(argname));            \
 	}
 	GT_OPTIONS(X)
 #undef X

@@ -7,7 +7,7 @@
 
 #define OPT_MAX_URIS 8
 
-enum output_format { FORMAT_TEXT, FORMAT_CSV };
+enum output_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
 
 #define OPT_MAX_CONFIG_ERRORS 8
 #define OPT_CONFIG_ERROR_MAX 320
@@ -35,6 +35,7 @@ struct options {
 	bool new_guest;
 	char **new_guest_args;		/* (borrowed from argv) the KEY=VALUE settings */
 	int n_new_guest_args;
+	const char *prometheus_textfile;	/* write the figures there at each refresh, NULL not */
 	const char *config_file;	/* --config FILE, read after the system's and the user's */
 	bool dump_config;
 	bool help, version;
@@ -57,7 +58,8 @@ struct options {
 	X("batch", 'b', 0, NULL, 0, NULL, "batch mode: print the table to standard output, no terminal needed") \
 	X("iterations", 'n', 1, "N", 0, NULL, "batch mode: stop after N refreshes (default: until interrupted)") \
 	X("delay", 'd', 1, "SECONDS", 1, "2", "refresh interval, 0.1 to 3600 (default 2)") \
-	X("format", 'f', 1, "FORMAT", 1, "text", "batch output: text or csv (default text)") \
+	X("format", 'f', 1, "FORMAT", 1, "text", "batch output: text, csv or json (one object per guest per line; default text)") \
+	X("prometheus-textfile", 0x10a, 1, "PATH", 1, NULL, "also write every guest's figures to PATH at each refresh, in the Prometheus text format (replaced atomically)") \
 	X("sort", 's', 1, "COLUMN", 1, "cpu", "sort by this column, e.g. cpu, steal, rss, name (default cpu)") \
 	X("invert", 'I', 0, NULL, 1, "no", "invert the sort order") \
 	X("proc-root", 0x100, 1, "DIR", 1, "/proc", "read the guests' processes below DIR instead of /proc") \

@@ -14,6 +14,7 @@
 #include "backends/host.h"
 #include "backends/sampler.h"
 #include "tui/columns.h"
+#include "tui/export.h"
 #include "tui/model.h"
 #include "widgets/text.h"
 
@@ -32,108 +33,6 @@ static void iso_time(char *buf, size_t len)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* A CSV field: quoted when it holds a comma, quote or space; controls already escaped. */
-static void csv_text(FILE *f, const char *raw)
-{
-	char esc[GUEST_NAME_MAX * 8];
-	text_escape(raw, esc, sizeof(esc));
-	if (strpbrk(esc, ",\" ")) {
-		fputc('"', f);
-		for (const char *p = esc; *p; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(esc, f);
-	}
-}
-
-static void csv_num(FILE *f, double v, int decimals)
-{
-	if (!isnan(v))
-		fprintf(f, "%.*f", decimals, v);
-}
-
-/* The CSV columns, in order: X(name, column or -1, decimals). Names are a public interface. */
-#define CSV_FIELDS(X) \
-	X(vcpus, COL_VCPU, 0) \
-	X(cpu_pct, COL_CPU, 1) \
-	X(steal_pct, COL_STEAL, 1) \
-	X(mem_bytes, COL_MEM, 0) \
-	X(rss_bytes, COL_RSS, 0) \
-	X(disk_read_bps, COL_RD, 0) \
-	X(disk_write_bps, COL_WR, 0) \
-	X(thr_pct, COL_THR, 1) \
-	X(disk_read_iops, -1, 1) \
-	X(disk_write_iops, -1, 1) \
-	X(disk_read_lat_ms, -1, 2) \
-	X(disk_write_lat_ms, -1, 2) \
-	X(net_rx_bps, COL_RX, 0) \
-	X(net_tx_bps, COL_TX, 0) \
-	X(net_drops, COL_DROP, 1) \
-	X(swap_bytes, COL_SWAP, 0) \
-	X(major_faults_ps, COL_MAJF, 1) \
-	X(psi_cpu_some, COL_PSIC, 1) \
-	X(psi_io_some, COL_PSII, 1) \
-	X(psi_mem_some, COL_PSIM, 1) \
-	X(vcpu_pct, COL_VCPUPCT, 1) \
-	X(cgroup_mem_bytes, COL_CGMEM, 0) \
-	X(net_rx_pps, -1, 1) \
-	X(net_tx_pps, -1, 1)
-
-enum csv_field {
-#define X(name, col, dec) CSV_##name,
-	CSV_FIELDS(X)
-#undef X
-};
-
-static void print_csv_header(FILE *f)
-{
-	fputs("time,backend,name,uuid,state", f);
-#define X(name, col, dec) fputs("," #name, f);
-	CSV_FIELDS(X)
-#undef X
-	fputs(",victim,culprit\n", f);
-}
-
-/* Fields that are not a table column of their own. */
-static double csv_extra(const struct guest_row *r, enum csv_field fld)
-{
-	switch (fld) {
-	case CSV_disk_read_iops: return r->disk.rd_iops;
-	case CSV_disk_write_iops: return r->disk.wr_iops;
-	case CSV_disk_read_lat_ms: return r->disk.rd_lat_ms;
-	case CSV_disk_write_lat_ms: return r->disk.wr_lat_ms;
-	case CSV_net_rx_pps: return r->rates.net_rx_pps;
-	case CSV_net_tx_pps: return r->rates.net_tx_pps;
-	default: return NAN;
-	}
-}
-
-static void print_csv(FILE *f, const struct model *m, const size_t *order, const char *now)
-{
-	for (size_t k = 0; k < m->n; k++) {
-		const struct guest_row *r = &m->rows[order[k]];
-		fprintf(f, "%s,", now);
-		csv_text(f, r->g.kind);
-		fputc(',', f);
-		csv_text(f, r->g.name);
-		fprintf(f, ",%s,%s", r->g.uuid, guest_state_name(r->g.state));
-#define X(name, col, dec)                                                                       \
-	fputc(',', f);                                                                          \
-	csv_num(f, (col) >= 0 ? column_number(r, (enum column)(col)) : csv_extra(r, CSV_##name), dec);
-		CSV_FIELDS(X)
-#undef X
-		/* victim and culprit: 1 or 0 once the guest is measured, empty before. */
-		if (isnan(column_number(r, COL_ROLE)))
-			fputs(",,\n", f);
-		else
-			fprintf(f, ",%d,%d\n", r->victim != 0, r->culprit != 0);
-	}
 }
 
 static void print_text(FILE *f, const struct model *m, const size_t *order, const char *now,
@@ -267,9 +166,10 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (o->format == FORMAT_CSV)
-		print_csv_header(out);
+		export_csv_header(out);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	bool warned_io = false;
+	char prom_err[300] = "";
 	/* Listing costs far more than sampling: every few refreshes, or at once on a change. */
 	unsigned refresh_ms = (unsigned)lround(o->delay_s * 1000.0);
 	long list_every = lround((double)collector_list_interval_ms(refresh_ms) / refresh_ms);
@@ -304,10 +204,23 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 			goto cleanup;
 		order = no;
 		columns_sort(&m, (enum column)o->sort_column, o->sort_invert, order);
+		if (o->prometheus_textfile) {
+			char perr[300];
+			/* Said once, and again only when the reason changes. */
+			if (export_prometheus(o->prometheus_textfile, &m, perr, sizeof(perr)) < 0) {
+				if (strcmp(perr, prom_err) != 0)
+					fprintf(stderr, "guesttop: %s\n", perr);
+				snprintf(prom_err, sizeof(prom_err), "%s", perr);
+			} else {
+				prom_err[0] = '\0';
+			}
+		}
 		char now[32];
 		iso_time(now, sizeof(now));
 		if (o->format == FORMAT_CSV)
-			print_csv(out, &m, order, now);
+			export_csv(out, &m, order, now);
+		else if (o->format == FORMAT_JSON)
+			export_json(out, &m, order, now);
 		else
 			print_text(out, &m, order, now, &hs);
 		if (fflush(out) == EOF || ferror(out)) {

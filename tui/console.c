@@ -28,6 +28,7 @@
 #include "config/paths.h"
 #include "tui/actions.h"
 #include "tui/columns.h"
+#include "tui/export.h"
 #include "tui/console_priv.h"
 #include "tui/model.h"
 #include "widgets/funcbar.h"
@@ -256,6 +257,17 @@ static void refresh_data(struct console *c)
 		collector_poke(c->col);
 	}
 	host_sample(c->host, &c->hs);
+	if (c->o->prometheus_textfile) {
+		char perr[300];
+		/* On the status line once, and again only when the reason changes. */
+		if (export_prometheus(c->o->prometheus_textfile, &c->m, perr, sizeof(perr)) < 0) {
+			if (strcmp(perr, c->prom_err) != 0)
+				console_message(c, true, "%s", perr);
+			snprintf(c->prom_err, sizeof(c->prom_err), "%s", perr);
+		} else {
+			c->prom_err[0] = '\0';
+		}
+	}
 	c->psi_prev = c->psi_cur;
 	c->psi_prev_ns = c->psi_cur_ns;
 	host_psi_read(c->o->proc_root, &c->psi_cur);

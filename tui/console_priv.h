@@ -51,6 +51,7 @@ enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND, FILTE
 
 struct console {
 	const struct options *o;	/* (borrowed) */
+	char prom_err[300];		/* the last Prometheus textfile error, "" none */
 	struct backend *bes;		/* (borrowed) */
 	size_t n_bes;
 	struct collector *col;		/* (owned) */

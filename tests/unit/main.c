@@ -36,6 +36,7 @@ int main(void)
 	srunner_add_suite(sr, newguest_suite());
 	srunner_add_suite(sr, openvz_suite());
 	srunner_add_suite(sr, xen_suite());
+	srunner_add_suite(sr, export_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

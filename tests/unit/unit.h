@@ -25,6 +25,7 @@ Suite *kinds_suite(void);
 Suite *newguest_suite(void);
 Suite *openvz_suite(void);
 Suite *xen_suite(void);
+Suite *export_suite(void);
 
 /* The fixture root: $GUESTTOP_FIXTURES, else tests/fixtures (tests run from the repo root). */
 const char *fixture_root(void);

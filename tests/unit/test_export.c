@@ -1,0 +1,120 @@
+/* Tests of the export formats: a hostile guest name never reaches the output raw, and the syntax holds. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/sampler.h"
+#include "tests/unit/unit.h"
+#include "tui/export.h"
+
+/* A name with a terminal title sequence, a quote, a backslash, a newline and an invalid UTF-8 byte. */
+static const char hostile[] = "ev\x1b]0;pwned\x07il\"q\\b\nx\xff";
+
+static void hostile_model(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->rows = calloc(1, sizeof(*m->rows));
+	ck_assert_ptr_nonnull(m->rows);
+	m->n = m->cap = 1;
+	m->proc_fd = -1;
+	struct guest_row *r = &m->rows[0];
+	snprintf(r->g.name, sizeof(r->g.name), "%s", hostile);
+	snprintf(r->g.uuid, sizeof(r->g.uuid), "00000000-0000-4000-8000-000000000001");
+	snprintf(r->g.kind, sizeof(r->g.kind), "lxc");
+	r->g.state = GUEST_STATE_RUNNING;
+	r->g.mem_bytes = 1024;
+	r->g.mem_max_bytes = GT_UNKNOWN;
+	sampler_rates_unknown(&r->rates);
+	r->rates.cpu_pct = 12.5;
+	r->rss_bytes = r->swap_bytes = r->cg_mem_bytes = GT_UNKNOWN;
+	r->disk.rd_bps = r->disk.wr_bps = r->disk.rd_iops = r->disk.wr_iops = NAN;
+	r->disk.rd_lat_ms = r->disk.wr_lat_ms = NAN;
+	r->hv_cpu_pct = NAN;
+}
+
+static bool has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f || *p >= 0x80)
+			return true;
+	return false;
+}
+
+START_TEST(json_escapes_a_hostile_name)
+{
+	struct model m;
+	hostile_model(&m);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	size_t order[1] = { 0 };
+	export_json(f, &m, order, "2026-01-01T00:00:00Z");
+	fclose(f);
+	/* One line, no raw control or non-ASCII byte: the escape cannot reach a terminal. */
+	ck_assert_int_eq((int)(strchr(buf, '\n') - buf), (int)len - 1);
+	ck_assert(!has_control(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"ev\\\\x1b]0;pwned\\\\x07il\\\"q\\\\\\\\b\\\\x0ax\\\\xff\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"cpu_pct\":12.5,"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"steal_pct\":null,"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"mem_bytes\":1024,"));
+	free(buf);
+	free(m.rows);
+}
+END_TEST
+
+START_TEST(prometheus_escapes_a_hostile_name)
+{
+	struct model m;
+	hostile_model(&m);
+	char *dir = scratch_make(), path[4096], err[256];
+	snprintf(path, sizeof(path), "%s/g.prom", dir);
+	ck_assert_int_eq(export_prometheus(path, &m, err, sizeof(err)), 0);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[4096];
+	int samples = 0;
+	while (fgets(line, sizeof(line), f)) {
+		ck_assert(!has_control(line));
+		if (line[0] != '#')
+			samples++;
+	}
+	fclose(f);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	ck_assert_int_ge(samples, 3);	/* running, cpu_pct, mem_bytes */
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "guesttop_cpu_pct{backend=\"lxc\",name=\"ev\\\\x1b]0;pwned\\\\x07il\\\"q\\\\\\\\b\\\\x0ax\\\\xff\","
+		 "uuid=\"00000000-0000-4000-8000-000000000001\"} 12.5\n");
+	f = fopen(path, "r");
+	bool found = false;
+	while (fgets(line, sizeof(line), f))
+		found |= strcmp(line, want) == 0;
+	fclose(f);
+	ck_assert_msg(found, "no line %s", want);
+	/* No unknown value becomes a sample. */
+	f = fopen(path, "r");
+	while (fgets(line, sizeof(line), f))
+		ck_assert_msg(strncmp(line, "guesttop_steal_pct{", 19) != 0, "unknown steal written");
+	fclose(f);
+	/* A directory that does not exist: an error naming it, no crash. */
+	ck_assert_int_eq(export_prometheus("/nonexistent/dir/g.prom", &m, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir/g.prom"));
+	free(m.rows);
+	scratch_remove(dir);
+}
+END_TEST
+
+Suite *export_suite(void)
+{
+	Suite *s = suite_create("export");
+	TCase *tc = tcase_create("escape");
+	tcase_add_test(tc, json_escapes_a_hostile_name);
+	tcase_add_test(tc, prometheus_escapes_a_hostile_name);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,24 @@
+/* The per-guest figures for other programs: CSV and JSON lines, and a Prometheus textfile. */
+#ifndef GUESTTOP_EXPORT_H
+#define GUESTTOP_EXPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tui/model.h"
+
+/* One header line naming the fields, then print_csv's lines. */
+void export_csv_header(FILE *f);
+/* One line per guest, in order (indices into m->rows); now is the ISO time. Unknown values are empty. */
+void export_csv(FILE *f, const struct model *m, const size_t *order, const char *now);
+/* One JSON object per guest per line, with the CSV's field names; unknown values are null. */
+void export_json(FILE *f, const struct model *m, const size_t *order, const char *now);
+/*
+ * Write every guest's figures to path in the Prometheus text format, for
+ * node_exporter's textfile collector: to a new file beside it, then renamed
+ * over it, so a reader sees the old file or the new one, never half. Never
+ * follows a symbolic link planted in its place. -1 with err set on failure.
+ */
+int export_prometheus(const char *path, const struct model *m, char *err, size_t errlen);
+
+#endif
