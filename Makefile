@@ -2,6 +2,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/guesttop
 DESTDIR ?=
 BUILD ?= build
 VERSION := 0.1
@@ -102,12 +104,15 @@ bench: all
 	bash tests/bench/realhost.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 guesttop $(DESTDIR)$(BINDIR)/guesttop
 	install -m 644 man/guesttop.1 $(DESTDIR)$(MANDIR)/man1/guesttop.1
+	install -m 644 config/bash-completion/guesttop $(DESTDIR)$(COMPLETIONDIR)/guesttop
+	install -m 644 config/guesttop.conf.example $(DESTDIR)$(DOCDIR)/guesttop.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/guesttop $(DESTDIR)$(MANDIR)/man1/guesttop.1
+	rm -f $(DESTDIR)$(BINDIR)/guesttop $(DESTDIR)$(MANDIR)/man1/guesttop.1 \
+		$(DESTDIR)$(COMPLETIONDIR)/guesttop $(DESTDIR)$(DOCDIR)/guesttop.conf.example
 
 clean:
 	rm -rf build guesttop

@@ -429,6 +429,8 @@ void console_draw_table(struct console *c, int y, int height, int width)
 	enum column cols[COL_COUNT_];
 	int name_w;
 	int ncols = columns_layout(c->visible, width, cols, &name_w);
+	c->table_y = y;
+	c->table_w = width;
 	draw_cells(c, y, width, cols, ncols, name_w, NULL, widgets_attr(CR_TABLE_HEADER));
 	/* Mark the sort column in the header. */
 	int x = 0;
@@ -1164,10 +1166,57 @@ static void scroll_screen_key(struct console *c, int key)
 }
 
 /* Returns false when the user asked to quit. */
+/*
+ * The mouse on the guest table: a click on a row selects it, a click on a
+ * column's title sorts by it (again: inverts), the wheel scrolls.
+ */
+static void mouse_event(struct console *c)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || c->screen != SCREEN_TABLE || c->overlay != OVERLAY_NONE)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		c->user_selected = true;
+		table_view_move(&c->view, ev.bstate & BUTTON4_PRESSED ? -3 : 3, c->n_order, c->table_height);
+		return;
+	}
+	if (!(ev.bstate & BUTTON1_PRESSED))
+		return;
+	if (ev.y == c->table_y) {
+		enum column cols[COL_COUNT_];
+		int name_w, x = 0;
+		int ncols = columns_layout(c->visible, c->table_w, cols, &name_w);
+		for (int k = 0; k < ncols; k++) {
+			int w = cols[k] == COL_NAME ? name_w : columns[cols[k]].width;
+			if (ev.x >= x && ev.x < x + w + 1) {
+				if (cols[k] == c->sort) {
+					c->invert = !c->invert;
+					remember_selection(c);
+					console_resort(c);
+				} else {
+					set_sort(c, cols[k]);
+				}
+				return;
+			}
+			x += w + 1;
+		}
+		return;
+	}
+	int i = ev.y - c->table_y - 1;
+	if (i >= 0 && i < c->table_height && c->view.top + (size_t)i < c->n_order) {
+		c->user_selected = true;
+		select_row(c, c->view.top + (size_t)i);
+	}
+}
+
 static bool handle_key(struct console *c, int key)
 {
 	if (key == KEY_RESIZE)
 		return true;
+	if (key == KEY_MOUSE) {
+		mouse_event(c);
+		return true;
+	}
 	if (c->screen == SCREEN_NEW_GUEST) {
 		ngform_key(c, key);
 		return true;
@@ -1328,6 +1377,9 @@ static int start_curses(void)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	/* Presses and the wheel: a press acts at once, and its release is not an event of its own. */
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	widgets_colors_init(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
 	return 0;
 }

@@ -52,6 +52,7 @@ enum filter_mode { FILTER_ALL, FILTER_ACTIVE, FILTER_FLAGGED, FILTER_KIND, FILTE
 struct console {
 	const struct options *o;	/* (borrowed) */
 	char prom_err[300];		/* the last Prometheus textfile error, "" none */
+	int table_y, table_w;		/* where the table was last drawn (its header line), for the mouse */
 	struct backend *bes;		/* (borrowed) */
 	size_t n_bes;
 	struct collector *col;		/* (owned) */
