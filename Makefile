@@ -67,6 +67,11 @@ build/lab/netgen: tests/lab/netgen.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
 
+# A TCP forwarder: a libvirt listener the multi-host test can take away without stopping libvirtd.
+build/lab/tcpfwd: tests/lab/tcpfwd.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
+
 # Install the Debian packages guesttop needs; does nothing when all are there.
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -84,7 +89,7 @@ lab-setup:
 
 # The tests build with AddressSanitizer and UndefinedBehaviorSanitizer, in their own tree.
 check-build:
-	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests build/lab/netgen
+	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests build/lab/netgen build/lab/tcpfwd
 
 check: deps
 	$(MAKE) check-build

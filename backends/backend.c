@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *guest_state_name(enum guest_state s)
 {
@@ -167,7 +168,43 @@ int backend_init(struct backend *be, const struct backend_ops *ops, const char *
 	be->paths = paths;
 	if (uri && snprintf(be->uri, sizeof(be->uri), "%s", uri) >= (int)sizeof(be->uri))
 		return -1;
+	backend_uri_host(uri, be->host, sizeof(be->host));
 	return 0;
+}
+
+bool backends_span_hosts(const struct backend *bes, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(bes[i].host, bes[0].host) != 0)
+			return true;
+	return false;
+}
+
+void backend_uri_host(const char *uri, char *buf, size_t len)
+{
+	/* scheme://[user@]host[:port]/path: the host, when there is one. */
+	const char *p = uri ? strstr(uri, "://") : NULL;
+	if (p) {
+		p += 3;
+		size_t end = strcspn(p, "/?");
+		const char *at = memchr(p, '@', end);
+		if (at) {
+			end -= (size_t)(at + 1 - p);
+			p = at + 1;
+		}
+		/* An IPv6 address is in brackets, which hold colons. */
+		const char *rb = p[0] == '[' ? memchr(p, ']', end) : NULL;
+		size_t hl = rb ? (size_t)(rb - p) + 1 : strcspn(p, ":/?");
+		if (hl > end)
+			hl = end;
+		if (hl) {
+			snprintf(buf, len, "%.*s", (int)hl, p);
+			return;
+		}
+	}
+	if (gethostname(buf, len) != 0 || !buf[0])
+		snprintf(buf, len, "localhost");
+	buf[len - 1] = '\0';
 }
 
 int backend_open(struct backend *be, char *err, size_t errlen)

@@ -165,6 +165,7 @@ struct host_paths {
 struct backend {
 	const struct backend_ops *ops;	/* (borrowed) */
 	char uri[256];
+	char host[64];			/* the host its guests run on: the URI's, else this machine's name */
 	const struct host_paths *paths;	/* (borrowed) */
 	pthread_mutex_t lock;		/* guards priv against the action thread */
 	/* Read by the UI, the collector and the action thread alike: atomic. */
@@ -186,6 +187,10 @@ extern const struct backend_ops libvirt_backend_ops;
 extern const struct backend_ops lxc_backend_ops;
 extern const struct backend_ops cgroup_backend_ops;
 
+/* Do these backends watch more than one host? */
+bool backends_span_hosts(const struct backend *bes, size_t n);
+/* The host a URI names ("qemu+ssh://root@kvm1/system": kvm1), or this machine's name when none. */
+void backend_uri_host(const char *uri, char *buf, size_t len);
 int backend_init(struct backend *be, const struct backend_ops *ops, const char *uri,
 		 const struct host_paths *paths);
 int backend_open(struct backend *be, char *err, size_t errlen);

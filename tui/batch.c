@@ -36,7 +36,7 @@ static void iso_time(char *buf, size_t len)
 }
 
 static void print_text(FILE *f, const struct model *m, const size_t *order, const char *now,
-		       const struct host_sample *hs)
+		       const struct host_sample *hs, bool hosts)
 {
 	struct model_counts mc;
 	model_counts(m, &mc);
@@ -59,7 +59,7 @@ static void print_text(FILE *f, const struct model *m, const size_t *order, cons
 	enum column shown[COL_COUNT_];
 	int ns = 0;
 	for (int c = 0; c < COL_COUNT_; c++)
-		if (columns[c].shown && columns[c].kind != COL_SPARK)
+		if ((columns[c].shown || (c == COL_HOST && hosts)) && columns[c].kind != COL_SPARK)
 			shown[ns++] = (enum column)c;
 	for (int k = 0; k < ns; k++) {
 		enum column c = shown[k];
@@ -222,7 +222,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		else if (o->format == FORMAT_JSON)
 			export_json(out, &m, order, now);
 		else
-			print_text(out, &m, order, now, &hs);
+			print_text(out, &m, order, now, &hs, backends_span_hosts(bes, n));
 		if (fflush(out) == EOF || ferror(out)) {
 			/* A closed pipe (head -n) is a normal end for a script. */
 			ret = 0;

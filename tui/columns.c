@@ -180,6 +180,12 @@ void column_spark(const struct guest_row *r, int width, bool utf8, char *buf, si
 	sparkline_render(h, n, width, 100.0, utf8, buf, len);
 }
 
+static const char *text_of(const struct guest_row *r, enum column c)
+{
+	return c == COL_NAME ? r->g.name : c == COL_BACKEND ? r->g.kind :
+	       c == COL_HOST ? (r->g.backend ? r->g.backend->host : "") : guest_state_name(r->g.state);
+}
+
 void column_format(const struct guest_row *r, enum column c, char *buf, size_t len)
 {
 	switch (columns[c].kind) {
@@ -188,10 +194,7 @@ void column_format(const struct guest_row *r, enum column c, char *buf, size_t l
 			column_role(r, buf, len);
 			return;
 		}
-		const char *s = c == COL_NAME ? r->g.name :
-				c == COL_BACKEND ? r->g.kind :
-				guest_state_name(r->g.state);
-		text_escape(s, buf, len);
+		text_escape(text_of(r, c), buf, len);
 		if (!buf[0])
 			snprintf(buf, len, "-");
 		return;
@@ -271,9 +274,9 @@ static struct {
 	bool invert;
 } sort_ctx;
 
-static const char *text_of(const struct guest_row *r, enum column c)
+const char *column_host(const struct guest_row *r)
 {
-	return c == COL_NAME ? r->g.name : c == COL_BACKEND ? r->g.kind : guest_state_name(r->g.state);
+	return r->g.backend ? r->g.backend->host : "";
 }
 
 static int cmp_keys(const void *pa, const void *pb)

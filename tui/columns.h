@@ -23,6 +23,7 @@ enum column_kind {
  */
 #define GT_COLUMNS(X) \
 	X(NAME, "NAME", 20, COL_TEXT, 1, 100, "guest name (escaped: control characters shown as \\xNN)") \
+	X(HOST, "HOST", 12, COL_TEXT, 0, 45, "the host it runs on: the libvirt URI's host, else this machine (shown when several are watched)") \
 	X(BACKEND, "BACKEND", 7, COL_TEXT, 1, 30, "kind of guest: kvm, xen, libvirt-lxc, ...") \
 	X(STATE, "STATE", 8, COL_TEXT, 1, 60, "running, paused, shutdown, shutoff, crashed, ...") \
 	X(VCPU, "VCPU", 4, COL_COUNT, 1, 25, "virtual CPUs") \
@@ -67,6 +68,8 @@ struct column_info {
 
 extern const struct column_info columns[COL_COUNT_];
 
+/* The host a row's guest runs on ("" when unknown). */
+const char *column_host(const struct guest_row *r);
 /* The short name column_by_name takes back: "CPU%" gives "cpu", "RD/s" "rd". */
 void column_key(int c, char *buf, size_t len);
 /* Column by title, case-insensitive ("cpu%" or "cpu"); -1 if none. */

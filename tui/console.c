@@ -1408,6 +1408,8 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	c.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	for (int i = 0; i < COL_COUNT_; i++)
 		c.visible[i] = columns[i].shown;
+	/* Several hosts watched: say which one each guest is on. */
+	c.visible[COL_HOST] = backends_span_hosts(bes, n);
 	guest_list_init(&c.list);
 	if (model_init(&c.m, o->proc_root) < 0) {
 		fprintf(stderr, "guesttop: cannot open %s: %s\n", o->proc_root, strerror(errno));

@@ -75,7 +75,7 @@ void export_csv_header(FILE *f)
 #define X(name, col, dec) fputs("," #name, f);
 	CSV_FIELDS(X)
 #undef X
-	fputs(",victim,culprit\n", f);
+	fputs(",victim,culprit,host\n", f);
 }
 
 /* Fields that are not a table column of their own. */
@@ -108,9 +108,12 @@ void export_csv(FILE *f, const struct model *m, const size_t *order, const char 
 #undef X
 		/* victim and culprit: 1 or 0 once the guest is measured, empty before. */
 		if (isnan(column_number(r, COL_ROLE)))
-			fputs(",,\n", f);
+			fputs(",,", f);
 		else
-			fprintf(f, ",%d,%d\n", r->victim != 0, r->culprit != 0);
+			fprintf(f, ",%d,%d", r->victim != 0, r->culprit != 0);
+		fputc(',', f);
+		csv_text(f, column_host(r));
+		fputc('\n', f);
 	}
 }
 
@@ -148,7 +151,9 @@ void export_json(FILE *f, const struct model *m, const size_t *order, const char
 {
 	for (size_t k = 0; k < m->n; k++) {
 		const struct guest_row *r = &m->rows[order[k]];
-		fprintf(f, "{\"time\":\"%s\",\"backend\":", now);
+		fprintf(f, "{\"time\":\"%s\",\"host\":", now);
+		json_text(f, column_host(r));
+		fputs(",\"backend\":", f);
 		json_text(f, r->g.kind);
 		fputs(",\"name\":", f);
 		json_text(f, r->g.name);
@@ -185,7 +190,9 @@ static void prom_label(FILE *f, const char *raw)
 
 static void prom_labels(FILE *f, const struct guest_row *r)
 {
-	fputs("{backend=\"", f);
+	fputs("{host=\"", f);
+	prom_label(f, column_host(r));
+	fputs("\",backend=\"", f);
 	prom_label(f, r->g.kind);
 	fputs("\",name=\"", f);
 	prom_label(f, r->g.name);

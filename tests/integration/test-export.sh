@@ -76,8 +76,9 @@ function fail(why) { print NR ": " why ": " $0; bad = 1; exit }
 }
 END { if (!bad && NR == 0) print "empty" }' "$prom")
 check "the textfile follows the Prometheus text format${bad:+ ($bad)}" [ -z "$bad" ]
-check "memory of the plain guest, labelled by backend, name and uuid" grep -qx \
-	'guesttop_mem_bytes{backend="test",name="plain",uuid="11111111-2222-3333-4444-555555555556"} 268435456' "$prom"
+host=$(hostname)
+check "memory of the plain guest, labelled by host, backend, name and uuid" grep -qx \
+	"guesttop_mem_bytes{host=\"$host\",backend=\"test\",name=\"plain\",uuid=\"11111111-2222-3333-4444-555555555556\"} 268435456" "$prom"
 check "the odd name is escaped in its label" grep -qF 'name="we\"ird\\\\name é"' "$prom"
 check "CPU% of the running guests after the first refresh" [ "$(grep -c '^guesttop_cpu_pct{' "$prom")" -eq 2 ]
 check "no temporary file is left beside it" [ "$(ls -A "$dir" | grep -c 'guesttop.prom.')" -eq 0 ]

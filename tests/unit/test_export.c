@@ -88,7 +88,7 @@ START_TEST(prometheus_escapes_a_hostile_name)
 	ck_assert_int_ge(samples, 3);	/* running, cpu_pct, mem_bytes */
 	char want[512];
 	snprintf(want, sizeof(want),
-		 "guesttop_cpu_pct{backend=\"lxc\",name=\"ev\\\\x1b]0;pwned\\\\x07il\\\"q\\\\\\\\b\\\\x0ax\\\\xff\","
+		 "guesttop_cpu_pct{host=\"\",backend=\"lxc\",name=\"ev\\\\x1b]0;pwned\\\\x07il\\\"q\\\\\\\\b\\\\x0ax\\\\xff\","
 		 "uuid=\"00000000-0000-4000-8000-000000000001\"} 12.5\n");
 	f = fopen(path, "r");
 	bool found = false;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/backend.h"
 #include "tui/columns.h"
@@ -111,12 +112,42 @@ START_TEST(hypervisor_cpu_time_gives_cpu_pct)
 }
 END_TEST
 
+/* The HOST of a connection: the URI's host, user and port left out; this machine's name when none. */
+START_TEST(uri_hosts)
+{
+	char h[64], me[64];
+	ck_assert_int_eq(gethostname(me, sizeof(me)), 0);
+	backend_uri_host("qemu+ssh://root@kvm1.example.org/system", h, sizeof(h));
+	ck_assert_str_eq(h, "kvm1.example.org");
+	backend_uri_host("qemu+tcp://127.0.0.1:16510/system", h, sizeof(h));
+	ck_assert_str_eq(h, "127.0.0.1");
+	backend_uri_host("qemu+tls://[2001:db8::1]:16514/system?no_verify=1", h, sizeof(h));
+	ck_assert_str_eq(h, "[2001:db8::1]");
+	backend_uri_host("xen+ssh://dom0?keyfile=/k", h, sizeof(h));
+	ck_assert_str_eq(h, "dom0");
+	backend_uri_host("qemu:///system", h, sizeof(h));
+	ck_assert_str_eq(h, me);
+	backend_uri_host("test:///default", h, sizeof(h));
+	ck_assert_str_eq(h, me);
+	backend_uri_host(NULL, h, sizeof(h));
+	ck_assert_str_eq(h, me);
+	struct backend bes[2];
+	struct host_paths paths = { "/proc", "/sys", "/run" };
+	ck_assert_int_eq(backend_init(&bes[0], NULL, "qemu:///system", &paths), 0);
+	ck_assert_int_eq(backend_init(&bes[1], NULL, "test:///default", &paths), 0);
+	ck_assert(!backends_span_hosts(bes, 2));
+	ck_assert_int_eq(backend_init(&bes[1], NULL, "qemu+tcp://127.0.0.1/system", &paths), 0);
+	ck_assert(backends_span_hosts(bes, 2));
+}
+END_TEST
+
 Suite *kinds_suite(void)
 {
 	Suite *s = suite_create("kinds");
 	TCase *tc = tcase_create("openvz and xen");
 	tcase_add_test(tc, openvz_failcnt_rise_is_a_victim_sign);
 	tcase_add_test(tc, hypervisor_cpu_time_gives_cpu_pct);
+	tcase_add_test(tc, uri_hosts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Several hosts at once: the local libvirtd, the same daemon over a real TCP listener (a "remote"
+# host at 127.0.0.1) and the test driver. Every connection's guests are listed with their HOST in
+# one ranking; taking the TCP listener away marks that connection lost and the others keep refreshing.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+G="gt-lab-mh-busy"
+FWD=$REPO_DIR/build/lab/tcpfwd
+TCP_PORT=${LAB_TCP_PORT:-16509}
+FWD_PORT=16510
+dir=$(mktemp -d)
+fwd_pid=
+trap '[ -n "$fwd_pid" ] && kill "$fwd_pid" 2>/dev/null; lab destroy $G >/dev/null 2>&1; rm -rf "$dir"' EXIT
+
+[ -x "$FWD" ] || make -s -C "$REPO_DIR" build/lab/tcpfwd >/dev/null || { not_ok "build tcpfwd" "make failed"; exit 1; }
+if ! err=$(timeout 10 virsh -c "qemu+tcp://127.0.0.1:$TCP_PORT/system" uri 2>&1); then
+	not_ok "libvirtd listens on TCP 127.0.0.1:$TCP_PORT (lab.sh setup starts it so)" "$err"
+	exit 1
+fi
+lab_start $G busy || exit 1
+"$FWD" $FWD_PORT "$TCP_PORT" &
+fwd_pid=$!
+sleep 0.3
+remote="qemu+tcp://127.0.0.1:$FWD_PORT/system"
+me=$(hostname)
+
+# Text mode once: the HOST column is there when several hosts are watched.
+"$GUESTTOP" -b -n 1 -c qemu:///system -c "$remote" -c test:///default >"$dir/text" 2>"$dir/err"
+check "with several hosts, the table has a HOST column" grep -Eq '^NAME +HOST ' "$dir/text"
+check "the test driver's guest is on this host ($me)" grep -Eq "^test +$me " "$dir/text"
+check "the lab guest is listed from the remote connection (127.0.0.1)" grep -Eq "^$G +127\.0\.0\.1 " "$dir/text"
+
+# CSV for 8 refreshes; the listener goes away after the third.
+"$GUESTTOP" -b -n 8 -d 1 -f csv -s cpu -c qemu:///system -c "$remote" -c test:///default >"$dir/csv" 2>"$dir/err" &
+gt=$!
+sleep 3.5
+kill "$fwd_pid"
+wait "$fwd_pid" 2>/dev/null
+fwd_pid=
+wait "$gt"
+rc=$?
+check "batch mode goes on after a host is lost (rc $rc)" [ "$rc" -eq 0 ]
+H=$(head -n 1 "$dir/csv" | tr ',' '\n' | grep -nx host | cut -d: -f1)
+check "the CSV has a host field" [ -n "$H" ]
+times=$(awk -F, 'NR > 1 { print $1 }' "$dir/csv" | uniq)
+n_times=$(wc -l <<<"$times")
+check "8 refreshes printed ($n_times)" [ "$n_times" -eq 8 ]
+second=$(sed -n 2p <<<"$times")
+last=$(tail -n 1 <<<"$times")
+rows() { awk -F, -v t="$1" -v h="$2" -v n="$3" -v H="$H" '$1 == t && $H == h && $3 == n' "$dir/csv"; }
+check "refresh 2: the lab guest from this host" [ -n "$(rows "$second" "$me" $G)" ]
+check "refresh 2: the lab guest from 127.0.0.1, the same daemon over TCP" [ -n "$(rows "$second" 127.0.0.1 $G)" ]
+check "refresh 2: the test driver's guest" [ -n "$(rows "$second" "$me" test)" ]
+rcpu=$(rows "$second" 127.0.0.1 $G | cut -d, -f7)
+check "the remote guest has CPU% from libvirt's own figures ($rcpu)" awk -v v="$rcpu" 'BEGIN { exit !(v != "" && v > 50) }'
+# One ranking across hosts: the rows of a refresh, from every host, in one descending CPU% order.
+order=$(awk -F, -v t="$second" -v H="$H" '$1 == t && $7 != "" { print $3 "@" $H "=" $7 }' "$dir/csv" | tr '\n' ' ')
+check "one ranking across hosts by CPU% ($order)" awk -F, -v t="$second" -v H="$H" '
+	$1 == t && $7 != "" { if (n++ && $7 > prev + 0) bad = 1; prev = $7; hosts[$H] = 1 }
+	END { for (h in hosts) k++; exit !(n >= 3 && k >= 2 && !bad) }' "$dir/csv"
+check "after the listener is gone: no row from 127.0.0.1 at the last refresh" [ -z "$(awk -F, -v t="$last" -v H="$H" '$1 == t && $H == "127.0.0.1"' "$dir/csv")" ]
+lcpu=$(rows "$last" "$me" $G | cut -d, -f7)
+check "after the listener is gone: this host's guest still refreshes (CPU% $lcpu)" awk -v v="$lcpu" 'BEGIN { exit !(v != "" && v > 50) }'
+check "after the listener is gone: the test driver's guest is still there" [ -n "$(rows "$last" "$me" test)" ]
+check "the lost connection is named on standard error" grep -q "qemu+tcp://127.0.0.1:$FWD_PORT/system" "$dir/err"
+[ "$T_FAILED" -eq 0 ] || { echo "standard error of the CSV run:"; cat "$dir/err"; }
+finish
