@@ -21,6 +21,7 @@
 	X(INVERT, "invert the sort order") \
 	X(SEARCH, "search guests by name") \
 	X(SEARCH_NEXT, "next guest matching the search") \
+	X(SETUP, "setup: columns, sort, interval, victim thresholds, timeout, colours; saved to the config file") \
 	X(COLUMNS, "choose the columns shown") \
 	X(FILTER, "show all guests, running ones, victims and culprits, one backend or one state") \
 	X(DETAIL, "the selected guest in detail: threads, disks, NICs, who hurts it") \

@@ -2,11 +2,14 @@
 #include "config/options.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/keymap.h"
 #include "tui/columns.h"
@@ -72,6 +75,8 @@ static void name_option(int code, const char *arg, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.64s", arg ? arg : "?");
 }
+
+_Static_assert(COL_COUNT_ <= 64, "the columns setting is a 64-bit mask");
 
 /* Where a value comes from: the table's default, a config file, or the command line. */
 enum source { SRC_DEFAULT, SRC_FILE, SRC_CMDLINE };
@@ -227,6 +232,48 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 	case 0x108:
 		o->config_file = val;
 		break;
+	case 0x10b: {
+		if (strcmp(val, "default") == 0) {
+			o->columns = 0;
+			break;
+		}
+		char list[512];
+		unsigned long long mask = 0;
+		snprintf(list, sizeof(list), "%s", val);
+		for (char *save = NULL, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			int col = column_by_name(t);
+			if (col < 0 || col >= 64) {
+				snprintf(err, errlen, "unknown column '%.32s'", t);
+				return -1;
+			}
+			mask |= 1ull << col;
+		}
+		if (!(mask & (1ull << COL_NAME))) {
+			snprintf(err, errlen, "the columns must include name");
+			return -1;
+		}
+		o->columns = mask;
+		break;
+	}
+	case 0x10c: case 0x10d: case 0x10e: case 0x10f: {
+		char *end;
+		errno = 0;
+		double d = strtod(val, &end);
+		if (errno || end == val || *end || !isfinite(d) || d < 0 || d > 100000) {
+			snprintf(err, errlen, "invalid threshold '%.64s' (a number >= 0)", val);
+			return -1;
+		}
+		*(code == 0x10c ? &o->victim_steal_pct : code == 0x10d ? &o->victim_thr_pct :
+		  code == 0x10e ? &o->victim_lat_ms : &o->victim_psi_pct) = d;
+		break;
+	}
+	case 0x110:
+		if (strcmp(val, "auto") != 0 && strcmp(val, "mono") != 0) {
+			snprintf(err, errlen, "invalid color '%.64s' (auto or mono)", val);
+			return -1;
+		}
+		o->mono = strcmp(val, "mono") == 0;
+		break;
 	case 0x10a:
 		if (!val[0]) {
 			snprintf(err, errlen, "empty path for the Prometheus textfile");
@@ -278,6 +325,19 @@ static char *trim(char *s)
 	return s;
 }
 
+/* An option's code by its long name, and whether a config file may set it; -1 if none. */
+static int option_code(const char *name, bool *cfg)
+{
+#define X(lname, sname, has_arg, argname, cf, def, help) \
+	if (strcmp(name, lname) == 0) {                   \
+		*cfg = cf;                                \
+		return sname;                             \
+	}
+	GT_OPTIONS(X)
+#undef X
+	return -1;
+}
+
 /* One "name = value" or "bind KEY ACTION" line; an error message, or NULL when it applied. */
 static const char *config_line(struct options *o, char *line, char *err, size_t errlen)
 {
@@ -297,15 +357,8 @@ static const char *config_line(struct options *o, char *line, char *err, size_t 
 	}
 	*eq = '\0';
 	const char *name = trim(line), *val = trim(eq + 1);
-	int code = -1;
 	bool cfg = false;
-#define X(lname, sname, has_arg, argname, cf, def, help) \
-	if (strcmp(name, lname) == 0) {                   \
-		code = sname;                             \
-		cfg = cf;                                 \
-	}
-	GT_OPTIONS(X)
-#undef X
+	int code = option_code(name, &cfg);
 	if (code < 0 || !cfg) {
 		snprintf(err, errlen, code < 0 ? "unknown setting '%.64s'" : "'%.64s' is for the command line only",
 			 name);
@@ -468,6 +521,26 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	return 0;
 }
 
+void options_columns_text(unsigned long long mask, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	if (!mask) {
+		snprintf(buf, len, "default");
+		return;
+	}
+	for (int c = 0; c < COL_COUNT_ && c < 64; c++) {
+		if (!(mask & (1ull << c)))
+			continue;
+		char key[32];
+		column_key(c, key, sizeof(key));
+		int w = snprintf(buf + o, len - o, "%s%s", o ? "," : "", key);
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
 /* One setting's value as a config file gives it. */
 static void value_of(const struct options *o, int code, char *buf, size_t len)
 {
@@ -490,6 +563,12 @@ static void value_of(const struct options *o, int code, char *buf, size_t len)
 	case 0x103: snprintf(buf, len, "%ld", o->shutdown_timeout_s); break;
 	case 0x104: snprintf(buf, len, "%s", o->force_after_timeout ? "yes" : "no"); break;
 	case 0x107: snprintf(buf, len, "%s", o->image_dirs); break;
+	case 0x10b: options_columns_text(o->columns, buf, len); break;
+	case 0x10c: snprintf(buf, len, "%g", o->victim_steal_pct); break;
+	case 0x10d: snprintf(buf, len, "%g", o->victim_thr_pct); break;
+	case 0x10e: snprintf(buf, len, "%g", o->victim_lat_ms); break;
+	case 0x10f: snprintf(buf, len, "%g", o->victim_psi_pct); break;
+	case 0x110: snprintf(buf, len, "%s", o->mono ? "mono" : "auto"); break;
 	default: break;
 	}
 }
@@ -522,4 +601,127 @@ void options_dump_config(FILE *f, const struct options *o)
 #undef X
 	fprintf(f, "\n# Keys: bind KEY ACTION (ACTION none unbinds the key).\n");
 	keymap_dump(f);
+}
+
+/*
+ * Set these settings in the config file at path, keeping its other lines
+ * (comments, bindings, other settings) as they are: a setting's last line is
+ * replaced, or one is added. The file is written to a temporary file beside
+ * it and renamed over it; path must be absent or a regular file the user
+ * owns (a symbolic link is refused, never followed).
+ */
+int options_save(const char *path, const char *const *keys, const char *const *values, size_t n, char *err,
+		 size_t errlen)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "%.200s is not a regular file: not replaced", path);
+			return -1;
+		}
+		if (st.st_uid != geteuid()) {
+			snprintf(err, errlen, "%.200s belongs to another user: not replaced", path);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%.200s: %s", path, strerror(errno));
+		return -1;
+	} else {
+		st.st_mode = 0644;
+	}
+	/* The directory, made private when it is new. */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		char parent[4096];
+		snprintf(parent, sizeof(parent), "%s", dir);
+		char *ps = strrchr(parent, '/');
+		if (ps && ps != parent) {
+			*ps = '\0';
+			mkdir(parent, 0700);
+		}
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%.200s: %s", dir, strerror(errno));
+			return -1;
+		}
+	}
+	/* The old lines, up to 1,000 of up to 1 KiB. */
+	char *lines[1000];
+	size_t nl = 0;
+	FILE *in = fopen(path, "re");
+	char buf[1024];
+	while (in && nl < 1000 && fgets(buf, sizeof(buf), in))
+		if (!(lines[nl++] = strdup(buf)))
+			nl--;
+	if (in)
+		fclose(in);
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	unlink(tmp);
+	int fd = done ? open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0777) : -1;
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int ret = -1;
+	if (!out) {
+		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		/* A line that sets one of these keys, and is its last: the new value instead. */
+		const char *l = lines[i];
+		while (*l == ' ' || *l == '\t')
+			l++;
+		size_t kl = strcspn(l, " \t=");
+		size_t k = n;
+		for (size_t j = 0; j < n; j++)
+			if (strlen(keys[j]) == kl && strncmp(l, keys[j], kl) == 0 && l[kl + strspn(l + kl, " \t")] == '=')
+				k = j;
+		bool later = false;
+		for (size_t m2 = i + 1; k < n && m2 < nl; m2++) {
+			const char *l2 = lines[m2];
+			while (*l2 == ' ' || *l2 == '\t')
+				l2++;
+			if (strncmp(l2, keys[k], kl) == 0 && (l2[kl] == ' ' || l2[kl] == '=' || l2[kl] == '\t'))
+				later = true;
+		}
+		if (k < n && !later) {
+			fprintf(out, "%s = %s\n", keys[k], values[k]);
+			done[k] = true;
+		} else if (k == n) {
+			fputs(lines[i], out);
+		}
+	}
+	for (size_t j = 0; j < n; j++)
+		if (!done[j])
+			fprintf(out, "%s = %s\n", keys[j], values[j]);
+	bool bad = fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
+	if (fclose(out) != 0)
+		bad = true;
+	if (bad || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%.200s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	for (size_t i = 0; i < nl; i++)
+		free(lines[i]);
+	free(done);
+	return ret;
+}
+
+int options_set(struct options *o, const char *name, const char *value, char *err, size_t errlen)
+{
+	bool cfg = false;
+	int code = option_code(name, &cfg);
+	if (code < 0 || !cfg) {
+		snprintf(err, errlen, "unknown setting '%.64s'", name);
+		return -1;
+	}
+	/* The value must outlive o: only settings that copy it, or a probe that is then dropped. */
+	return apply(o, code, value, SRC_FILE, err, errlen);
 }

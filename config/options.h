@@ -36,6 +36,9 @@ struct options {
 	char **new_guest_args;		/* (borrowed from argv) the KEY=VALUE settings */
 	int n_new_guest_args;
 	const char *prometheus_textfile;	/* write the figures there at each refresh, NULL not */
+	unsigned long long columns;	/* the console's columns: bit i for enum column i; 0 = the defaults */
+	double victim_steal_pct, victim_thr_pct, victim_lat_ms, victim_psi_pct;
+	bool mono;			/* color = mono: attributes only */
 	const char *config_file;	/* --config FILE, read after the system's and the user's */
 	bool dump_config;
 	bool help, version;
@@ -65,6 +68,12 @@ struct options {
 	X("proc-root", 0x100, 1, "DIR", 1, "/proc", "read the guests' processes below DIR instead of /proc") \
 	X("sys-root", 0x102, 1, "DIR", 1, "/sys", "read cgroups and network interfaces below DIR instead of /sys") \
 	X("run-root", 0x101, 1, "DIR", 1, "/run", "read libvirt's runtime state below DIR instead of /run") \
+	X("columns", 0x10b, 1, "LIST", 1, "default", "the console's columns, comma-separated (e.g. name,state,cpu,steal; default: the usual set)") \
+	X("victim-steal", 0x10c, 1, "PERCENT", 1, "10", "a guest whose STEAL% is above this is a victim (default 10)") \
+	X("victim-throttle", 0x10d, 1, "PERCENT", 1, "10", "a guest whose THR% is above this is a victim (default 10)") \
+	X("victim-latency", 0x10e, 1, "MS", 1, "20", "a guest whose mean disk latency is above this is a victim (default 20)") \
+	X("victim-pressure", 0x10f, 1, "PERCENT", 1, "10", "a guest whose cgroup pressure is above this is a victim (default 10)") \
+	X("color", 0x110, 1, "THEME", 1, "auto", "colours: auto (colour unless NO_COLOR is set) or mono (default auto)") \
 	X("readonly", 'r', 0, NULL, 1, "no", "watch only: hide and refuse every action on guests") \
 	X("shutdown-timeout", 0x103, 1, "SECONDS", 1, "60", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
 	X("force-after-timeout", 0x104, 0, NULL, 1, "no", "force off without asking when a shutdown times out") \
@@ -91,6 +100,20 @@ void options_free(struct options *o);
 void options_usage(FILE *f, const char *prog);
 /* The settings in force, as a config file that gives them back, then the key bindings. */
 void options_dump_config(FILE *f, const struct options *o);
+/*
+ * Set these settings in the config file at path, keeping its other lines;
+ * written beside it and renamed over it. path must be absent or a regular
+ * file the user owns. -1 with err set otherwise.
+ */
+int options_save(const char *path, const char *const *keys, const char *const *values, size_t n, char *err,
+		 size_t errlen);
+/*
+ * Check and set one setting by its config-file name, as a config line would;
+ * o may keep a pointer to value. -1 with err set on a bad name or value.
+ */
+int options_set(struct options *o, const char *name, const char *value, char *err, size_t errlen);
+/* A columns setting's text: "default", or the columns' keys comma-separated. */
+void options_columns_text(unsigned long long mask, char *buf, size_t len);
 /* The user's config file: $XDG_CONFIG_HOME/guesttop/config, else ~/.config/guesttop/config. */
 int options_user_config_path(char *buf, size_t len);
 

@@ -160,6 +160,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		goto cleanup;
 	}
 	model_init_sys(&m, o->sys_root);
+	m.limits = (struct thresholds){ o->victim_steal_pct, o->victim_thr_pct, o->victim_lat_ms, o->victim_psi_pct };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

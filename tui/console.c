@@ -541,7 +541,7 @@ static void draw_help(struct console *c, int height, int width)
 		lines_printf(&l, 0, "  %-14s %s", keys, keymap_action_help((enum action)a));
 	}
 	lines_printf(&l, 0, "%s", "");
-	lines_printf(&l, (int)widgets_attr(CR_LABEL), "%s", "Columns (F2 chooses which are shown)");
+	lines_printf(&l, (int)widgets_attr(CR_LABEL), "%s", "Columns (C chooses which are shown; F2 is the setup screen)");
 	for (int i = 0; i < COL_COUNT_; i++)
 		lines_printf(&l, 0, "  %-8s %s", columns[i].title, columns[i].meaning);
 	lines_printf(&l, 0, "%s", "");
@@ -586,6 +586,10 @@ static void draw(struct console *c)
 		ngform_draw(c, height, width);
 		refresh();
 		return;
+	case SCREEN_SETUP:
+		setup_draw(c, height, width);
+		refresh();
+		return;
 	case SCREEN_HOST:
 		hostview_draw(c, height, width);
 		draw_footer_hint(height, width, "Up/Down/PgUp/PgDn: scroll   Esc or q: back to the guests");
@@ -604,11 +608,11 @@ static void draw(struct console *c)
 	if (height >= 2)
 		draw_status(c, height - 2, width);
 	static const struct funcbar_item fkeys[] = {
-		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
+		{ "F1", "Help" }, { "F2", "Setup" }, { "F3", "Search" }, { "F4", "Filter" },
 		{ "F5", "Host" }, { "F6", "SortBy" }, { "F7", "New" }, { "F9", "Action" }, { "F10", "Quit" },
 	};
 	static const struct funcbar_item fkeys_ro[] = {
-		{ "F1", "Help" }, { "F2", "Cols" }, { "F3", "Search" }, { "F4", "Filter" },
+		{ "F1", "Help" }, { "F2", "Setup" }, { "F3", "Search" }, { "F4", "Filter" },
 		{ "F5", "Host" }, { "F6", "SortBy" }, { "Enter", "Detail" }, { "F10", "Quit" },
 	};
 	/* Read-only: no action is offered, not even its key. */
@@ -781,7 +785,7 @@ static void add_pending_shutdown(struct console *c, const struct guest_ref *ref)
 		return;
 	c->shutdowns = v;
 	v[c->n_shutdowns].ref = *ref;
-	v[c->n_shutdowns].deadline_ns = sampler_now_ns() + (uint64_t)c->o->shutdown_timeout_s * 1000000000ull;
+	v[c->n_shutdowns].deadline_ns = sampler_now_ns() + (uint64_t)c->shutdown_timeout_s * 1000000000ull;
 	v[c->n_shutdowns].expired = false;
 	c->n_shutdowns++;
 }
@@ -1043,7 +1047,7 @@ static void follow_actions(struct console *c)
 			console_message(c, false, "%s: deleted; %s", esc, msg);
 		else if (res.job.action == GA_SHUTDOWN)
 			console_message(c, false, "%s: shutdown requested; force off offered after %lds", esc,
-					c->o->shutdown_timeout_s);
+					c->shutdown_timeout_s);
 		else
 			console_message(c, false, "%s: %s done", esc, guest_action_name(res.job.action));
 		any = true;
@@ -1070,7 +1074,7 @@ static void follow_actions(struct console *c)
 				text_escape(p->ref.name, esc, sizeof(esc));
 				snprintf(c->dialog.title, sizeof(c->dialog.title), "shutdown timed out");
 				snprintf(c->dialog.text[0], sizeof(c->dialog.text[0]),
-					 "%.200s did not shut down within %ld s.", esc, c->o->shutdown_timeout_s);
+					 "%.200s did not shut down within %ld s.", esc, c->shutdown_timeout_s);
 				snprintf(c->dialog.text[1], sizeof(c->dialog.text[1]), "%s", "Force it off?");
 			}
 		}
@@ -1221,6 +1225,10 @@ static bool handle_key(struct console *c, int key)
 		ngform_key(c, key);
 		return true;
 	}
+	if (c->screen == SCREEN_SETUP) {
+		setup_key(c, key);
+		return true;
+	}
 	if (c->screen != SCREEN_TABLE) {
 		scroll_screen_key(c, key);
 		return true;
@@ -1286,6 +1294,7 @@ static bool handle_key(struct console *c, int key)
 	case ACT_SORT_MEM: set_sort(c, COL_RSS); break;
 	case ACT_SORT_MENU: open_sort_menu(c); break;
 	case ACT_COLUMNS: open_columns_menu(c); break;
+	case ACT_SETUP: setup_open(c); break;
 	case ACT_FILTER: open_filter_menu(c); break;
 	case ACT_INVERT:
 		c->invert = !c->invert;
@@ -1366,7 +1375,7 @@ static bool handle_key(struct console *c, int key)
 
 /* ---- main loop ---- */
 
-static int start_curses(void)
+static int start_curses(bool mono)
 {
 	if (!newterm(NULL, stdout, stdin))
 		return -1;
@@ -1380,7 +1389,7 @@ static int start_curses(void)
 	/* Presses and the wheel: a press acts at once, and its release is not an event of its own. */
 	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
-	widgets_colors_init(getenv("NO_COLOR") && getenv("NO_COLOR")[0]);
+	widgets_colors_init(mono || (getenv("NO_COLOR") && getenv("NO_COLOR")[0]));
 	return 0;
 }
 
@@ -1396,8 +1405,10 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 {
 	struct console c = { 0 };
 	int ret = 1;
-	unsigned interval_ms = (unsigned)lround(o->delay_s * 1000.0);
-	unsigned first_ms = interval_ms < FIRST_RATE_MS ? interval_ms : FIRST_RATE_MS;
+	c.interval_ms = (unsigned)lround(o->delay_s * 1000.0);
+	unsigned first_ms = c.interval_ms < FIRST_RATE_MS ? c.interval_ms : FIRST_RATE_MS;
+	c.shutdown_timeout_s = o->shutdown_timeout_s;
+	c.mono = o->mono;
 
 	c.o = o;
 	c.bes = bes;
@@ -1407,15 +1418,17 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	c.table_height = 1;
 	c.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	for (int i = 0; i < COL_COUNT_; i++)
-		c.visible[i] = columns[i].shown;
+		c.visible[i] = o->columns ? (o->columns >> i) & 1 : columns[i].shown;
 	/* Several hosts watched: say which one each guest is on. */
-	c.visible[COL_HOST] = backends_span_hosts(bes, n);
+	if (!o->columns)
+		c.visible[COL_HOST] = backends_span_hosts(bes, n);
 	guest_list_init(&c.list);
 	if (model_init(&c.m, o->proc_root) < 0) {
 		fprintf(stderr, "guesttop: cannot open %s: %s\n", o->proc_root, strerror(errno));
 		return 1;
 	}
 	model_init_sys(&c.m, o->sys_root);
+	c.m.limits = (struct thresholds){ o->victim_steal_pct, o->victim_thr_pct, o->victim_lat_ms, o->victim_psi_pct };
 	c.host = host_new();
 	c.readonly = o->readonly;
 	c.ex = executor_new(record_result, NULL);
@@ -1424,7 +1437,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 		goto cleanup;
 	}
 	audit_open(NULL);
-	c.col = collector_new(bes, n, interval_ms);
+	c.col = collector_new(bes, n, c.interval_ms);
 	if (!c.col || collector_start(c.col) < 0) {
 		fprintf(stderr, "guesttop: cannot start the collector thread\n");
 		goto cleanup;
@@ -1436,7 +1449,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	/* A sanitizer ends the process with _exit: restore the terminal first there too. */
 	__sanitizer_set_death_callback(restore_terminal);
 #endif
-	if (start_curses() < 0) {
+	if (start_curses(o->mono) < 0) {
 		restore_terminal();
 		fprintf(stderr, "guesttop: cannot initialise the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
@@ -1482,11 +1495,11 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			refresh_data(&c);
 			if (first_rates_due) {
 				first_rates_due = false;
-				c.next_tick_ns = now + (uint64_t)interval_ms * 1000000ull;
+				c.next_tick_ns = now + (uint64_t)c.interval_ms * 1000000ull;
 			} else {
-				c.next_tick_ns += (uint64_t)interval_ms * 1000000ull;
+				c.next_tick_ns += (uint64_t)c.interval_ms * 1000000ull;
 				if (c.next_tick_ns < now)
-					c.next_tick_ns = now + (uint64_t)interval_ms * 1000000ull;
+					c.next_tick_ns = now + (uint64_t)c.interval_ms * 1000000ull;
 			}
 		}
 	}

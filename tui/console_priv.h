@@ -18,7 +18,7 @@
 #include "widgets/menu.h"
 #include "widgets/table.h"
 
-enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP, SCREEN_NEW_GUEST };
+enum console_screen { SCREEN_TABLE, SCREEN_DETAIL, SCREEN_HOST, SCREEN_HELP, SCREEN_NEW_GUEST, SCREEN_SETUP };
 enum overlay {
 	OVERLAY_NONE,
 	OVERLAY_SORT_MENU,
@@ -53,6 +53,10 @@ struct console {
 	const struct options *o;	/* (borrowed) */
 	char prom_err[300];		/* the last Prometheus textfile error, "" none */
 	int table_y, table_w;		/* where the table was last drawn (its header line), for the mouse */
+	unsigned interval_ms;		/* the refresh interval (the setup screen changes it) */
+	long shutdown_timeout_s;
+	bool mono;
+	struct form setup_form;
 	struct backend *bes;		/* (borrowed) */
 	size_t n_bes;
 	struct collector *col;		/* (owned) */
@@ -117,6 +121,10 @@ struct console {
 };
 
 /* The new-guest form (tui/newguest_form.c). */
+/* The setup screen (F2): settings applied at once and saved to the user's config file. */
+void setup_open(struct console *c);
+void setup_draw(struct console *c, int height, int width);
+void setup_key(struct console *c, int key);
 void ngform_open(struct console *c);
 void ngform_draw(struct console *c, int height, int width);
 void ngform_key(struct console *c, int key);

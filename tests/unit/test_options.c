@@ -1,6 +1,7 @@
 /* Tests of the command-line parser: defaults, repeatable -c, the environment, and every refusal. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <stdio.h>
 
@@ -422,6 +423,47 @@ START_TEST(column_keys_round_trip)
 }
 END_TEST
 
+/* Saving settings: other lines kept, the last line of a key replaced, new keys added, links refused. */
+START_TEST(save_keeps_other_lines)
+{
+	char *dir = scratch_make(), path[4096], err[300];
+	scratch_write(dir, "guesttop/config", "# mine\ndelay = 1\nbind x help\ndelay = 3\nsort = name\n");
+	snprintf(path, sizeof(path), "%s/guesttop/config", dir);
+	const char *keys[] = { "delay", "color" }, *values[] = { "0.5", "mono" };
+	ck_assert_int_eq(options_save(path, keys, values, 2, err, sizeof(err)), 0);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char text[1024] = "";
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "# mine\nbind x help\ndelay = 0.5\nsort = name\ncolor = mono\n");
+	/* A new file in a new directory. */
+	snprintf(path, sizeof(path), "%s/new/guesttop/config", dir);
+	ck_assert_int_eq(options_save(path, keys, values, 1, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "delay = 0.5\n");
+	/* A link in its place is refused, its target untouched. */
+	scratch_write(dir, "target", "precious\n");
+	char target[4096];
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(path, sizeof(path), "%s/link", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(options_save(path, keys, values, 1, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	f = fopen(target, "r");
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "precious\n");
+	scratch_remove(dir);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -441,6 +483,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, config_command_line_wins);
 	tcase_add_test(tc, dump_config_round_trip);
 	tcase_add_test(tc, column_keys_round_trip);
+	tcase_add_test(tc, save_keeps_other_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
