@@ -1503,6 +1503,12 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			}
 		}
 	}
+	/* A terminal with no alternate screen (linux, vt100) keeps what was drawn: leave it clean. */
+	const char *rmcup = curses_active ? tigetstr("rmcup") : NULL;
+	if (curses_active && (!rmcup || rmcup == (char *)-1 || !rmcup[0])) {
+		clear();
+		refresh();
+	}
 	ret = 0;
 cleanup:
 	restore_terminal();
