@@ -1,28 +1,29 @@
 #!/bin/bash
 # Several hosts at once: the local libvirtd, the same daemon over a real TCP listener (a "remote"
-# host at 127.0.0.1) and the test driver. Every connection's guests are listed with their HOST in
+# host at 127.0.0.1, forwarded to its socket for the length of the test) and the test driver. Every connection's guests are listed with their HOST in
 # one ranking; taking the TCP listener away marks that connection lost and the others keep refreshing.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 G="gt-lab-mh-busy"
 FWD=$REPO_DIR/build/lab/tcpfwd
-TCP_PORT=${LAB_TCP_PORT:-16509}
+SOCK=/run/libvirt/libvirt-sock
 FWD_PORT=16510
 dir=$(mktemp -d)
 fwd_pid=
 trap '[ -n "$fwd_pid" ] && kill "$fwd_pid" 2>/dev/null; lab destroy $G >/dev/null 2>&1; rm -rf "$dir"' EXIT
 
 [ -x "$FWD" ] || make -s -C "$REPO_DIR" build/lab/tcpfwd >/dev/null || { not_ok "build tcpfwd" "make failed"; exit 1; }
-if ! err=$(timeout 10 virsh -c "qemu+tcp://127.0.0.1:$TCP_PORT/system" uri 2>&1); then
-	not_ok "libvirtd listens on TCP 127.0.0.1:$TCP_PORT (lab.sh setup starts it so)" "$err"
-	exit 1
-fi
 lab_start $G busy || exit 1
-"$FWD" $FWD_PORT "$TCP_PORT" &
+# A TCP listener in front of the lab libvirtd's socket, for as long as this test runs.
+"$FWD" $FWD_PORT "unix:$SOCK" &
 fwd_pid=$!
 sleep 0.3
 remote="qemu+tcp://127.0.0.1:$FWD_PORT/system"
+if ! err=$(timeout 10 virsh -c "$remote" uri 2>&1); then
+	not_ok "libvirt answers over the TCP listener 127.0.0.1:$FWD_PORT" "$err"
+	exit 1
+fi
 me=$(hostname)
 
 # Text mode once: the HOST column is there when several hosts are watched.

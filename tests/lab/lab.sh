@@ -24,7 +24,6 @@ LAB_NIC_MODEL=${LAB_NIC_MODEL:-rtl8139}
 DISKREAD_MIB=64            # size of the shared diskread disk; the loop reads LBAs 64..65662
 START_TIMEOUT=30           # seconds to wait for "running"
 SETUP_TIMEOUT=30           # seconds to wait for libvirtd to answer
-LAB_TCP_PORT=${LAB_TCP_PORT:-16509}  # libvirtd's loopback TCP listener (no systemd: lab setup starts it so)
 
 usage() {
 	cat >&2 <<EOF
@@ -191,20 +190,14 @@ cmd_setup() {
 			# Without a system D-Bus there is no polkit, and libvirt's default
 			# auth_unix_ro = "polkit" would refuse every user but root. Polkit's
 			# default policy lets any user watch read-only, so say that directly.
-			# A TCP listener on the loopback only (port LAB_TCP_PORT, no
-			# authentication) is the lab's "remote host" for the multi-host test.
-			mkdir -p /run/guesttop-lab
-			{
-				cat /etc/libvirt/libvirtd.conf 2>/dev/null
-				[[ -S /run/dbus/system_bus_socket ]] || echo 'auth_unix_ro = "none"'
-				echo 'listen_tls = 0'
-				echo 'listen_tcp = 1'
-				echo 'listen_addr = "127.0.0.1"'
-				echo "tcp_port = \"$LAB_TCP_PORT\""
-				echo 'auth_tcp = "none"'
-			} >/run/guesttop-lab/libvirtd.conf
-			err=$(libvirtd -d --listen -f /run/guesttop-lab/libvirtd.conf 2>&1) ||
-				die "setup: libvirtd -d failed: $(oneline "$err")"
+			local conf=()
+			if [[ ! -S /run/dbus/system_bus_socket ]]; then
+				mkdir -p /run/guesttop-lab
+				{ cat /etc/libvirt/libvirtd.conf 2>/dev/null; echo 'auth_unix_ro = "none"'; } \
+					>/run/guesttop-lab/libvirtd.conf
+				conf=(-f /run/guesttop-lab/libvirtd.conf)
+			fi
+			err=$(libvirtd -d "${conf[@]}" 2>&1) || die "setup: libvirtd -d failed: $(oneline "$err")"
 		fi
 	fi
 

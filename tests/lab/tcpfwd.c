@@ -1,7 +1,8 @@
 /*
- * tcpfwd LISTEN_PORT TARGET_PORT: forwards TCP connections from 127.0.0.1:LISTEN_PORT to
- * 127.0.0.1:TARGET_PORT until killed; then every forwarded connection drops at once. The tests
- * use it as a libvirt TCP listener they can take away without stopping libvirtd.
+ * tcpfwd LISTEN_PORT TARGET: forwards TCP connections from 127.0.0.1:LISTEN_PORT to TARGET, a
+ * port on 127.0.0.1 or unix:PATH, until killed; then every forwarded connection drops at once.
+ * The multi-host test puts it in front of libvirtd's UNIX socket: a TCP listener for qemu+tcp://
+ * that lives only as long as the test and can be taken away without touching libvirtd.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,12 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define MAX_PAIRS 64
 
+static const char *unix_path;
+
 static int connect_to(int port)
 {
+	if (unix_path) {
+		struct sockaddr_un u = { .sun_family = AF_UNIX };
+		snprintf(u.sun_path, sizeof(u.sun_path), "%s", unix_path);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&u, sizeof(u)) < 0) {
+			close(fd);
+			return -1;
+		}
+		return fd;
+	}
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -30,10 +44,14 @@ static int connect_to(int port)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: tcpfwd LISTEN_PORT TARGET_PORT\n");
+		fprintf(stderr, "usage: tcpfwd LISTEN_PORT TARGET_PORT|unix:PATH\n");
 		return 2;
 	}
-	int lport = atoi(argv[1]), tport = atoi(argv[2]);
+	int lport = atoi(argv[1]), tport = 0;
+	if (strncmp(argv[2], "unix:", 5) == 0)
+		unix_path = argv[2] + 5;
+	else
+		tport = atoi(argv[2]);
 	int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)lport) };
