@@ -274,6 +274,14 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 		}
 		o->mono = strcmp(val, "mono") == 0;
 		break;
+	case 0x111:
+	case 0x112:
+		if (!val[0]) {
+			snprintf(err, errlen, "empty file name");
+			return -1;
+		}
+		*(code == 0x111 ? &o->record : &o->replay) = val;
+		break;
 	case 0x10a:
 		if (!val[0]) {
 			snprintf(err, errlen, "empty path for the Prometheus textfile");

@@ -39,6 +39,8 @@ struct options {
 	unsigned long long columns;	/* the console's columns: bit i for enum column i; 0 = the defaults */
 	double victim_steal_pct, victim_thr_pct, victim_lat_ms, victim_psi_pct;
 	bool mono;			/* color = mono: attributes only */
+	const char *record;		/* --record FILE: append every refresh's figures */
+	const char *replay;		/* --replay FILE: show a recording instead of the host */
 	const char *config_file;	/* --config FILE, read after the system's and the user's */
 	bool dump_config;
 	bool help, version;
@@ -78,6 +80,8 @@ struct options {
 	X("shutdown-timeout", 0x103, 1, "SECONDS", 1, "60", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
 	X("force-after-timeout", 0x104, 0, NULL, 1, "no", "force off without asking when a shutdown times out") \
 	X("image-dirs", 0x107, 1, "DIRS", 1, "/var/lib/libvirt/images", "where the new-guest form looks for ISOs and template images, ':'-separated (default /var/lib/libvirt/images)") \
+	X("record", 0x111, 1, "FILE", 0, NULL, "append every refresh's figures, with guest names, to FILE (console and batch mode)") \
+	X("replay", 0x112, 1, "FILE", 0, NULL, "show a recording instead of this host: the console steps through it (Left, Right, g), batch mode prints it") \
 	X("config", 0x108, 1, "FILE", 0, NULL, "also read FILE, after /etc/guesttop.conf and ~/.config/guesttop/config") \
 	X("dump-config", 0x109, 0, NULL, 0, NULL, "print the settings in force as a config file (with the key bindings) and exit") \
 	X("new-guest", 0x106, 0, NULL, 0, NULL, "create a guest from the KEY=VALUE settings that follow (see the man page) and exit") \

@@ -15,6 +15,7 @@
 #include "backends/sampler.h"
 #include "tui/columns.h"
 #include "tui/export.h"
+#include "tui/record.h"
 #include "tui/model.h"
 #include "widgets/text.h"
 
@@ -41,11 +42,16 @@ static void print_text(FILE *f, const struct model *m, const size_t *order, cons
 	struct model_counts mc;
 	model_counts(m, &mc);
 	char used[16], total[16];
-	format_bytes((double)hs->mem_used, used, sizeof(used));
-	format_bytes((double)hs->mem_total, total, sizeof(total));
-	fprintf(f, "guesttop %s  cpus %u  load %.2f %.2f %.2f  mem %s/%s  guests: %u running, %u paused, %u shut off\n",
-		now, hs->ncpu, hs->load[0], hs->load[1], hs->load[2], used, total, mc.running, mc.paused,
-		mc.shutoff);
+	if (hs) {
+		format_bytes((double)hs->mem_used, used, sizeof(used));
+		format_bytes((double)hs->mem_total, total, sizeof(total));
+		fprintf(f, "guesttop %s  cpus %u  load %.2f %.2f %.2f  mem %s/%s  guests: %u running, %u paused, %u shut off\n",
+			now, hs->ncpu, hs->load[0], hs->load[1], hs->load[2], used, total, mc.running, mc.paused,
+			mc.shutoff);
+	} else {
+		fprintf(f, "guesttop %s (recorded)  guests: %u running, %u paused, %u shut off\n", now, mc.running,
+			mc.paused, mc.shutoff);
+	}
 	/* Names are not cut in batch mode: the name column is as wide as the widest. */
 	int namew = columns[COL_NAME].width;
 	for (size_t i = 0; i < m->n; i++) {
@@ -151,6 +157,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	struct guest_list list;
 	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
 	size_t *order = NULL;
+	FILE *rec = NULL;
 	struct host *host = host_new();
 	struct timespec deadline;
 
@@ -170,6 +177,13 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		export_csv_header(out);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	bool warned_io = false;
+	if (o->record) {
+		char rerr[300];
+		if (!(rec = record_open(o->record, rerr, sizeof(rerr)))) {
+			fprintf(stderr, "guesttop: %s\n", rerr);
+			goto cleanup;
+		}
+	}
 	char prom_err[300] = "";
 	/* Listing costs far more than sampling: every few refreshes, or at once on a change. */
 	unsigned refresh_ms = (unsigned)lround(o->delay_s * 1000.0);
@@ -224,6 +238,11 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 			export_json(out, &m, order, now);
 		else
 			print_text(out, &m, order, now, &hs, backends_span_hosts(bes, n));
+		if (rec && record_frame(rec, &m, order, now) < 0) {
+			fprintf(stderr, "guesttop: recording stopped: %s: %s\n", o->record, strerror(errno));
+			fclose(rec);
+			rec = NULL;
+		}
 		if (fflush(out) == EOF || ferror(out)) {
 			/* A closed pipe (head -n) is a normal end for a script. */
 			ret = 0;
@@ -239,9 +258,53 @@ cleanup:
 		bes[i].on_change = NULL;
 		pthread_mutex_unlock(&bes[i].lock);
 	}
+	if (rec)
+		fclose(rec);
 	free(order);
 	guest_list_free(&list);
 	model_free(&m);
 	host_free(host);
+	return ret;
+}
+
+int batch_replay(const struct options *o, FILE *out)
+{
+	static struct recording rec;
+	char msg[300];
+	if (recording_load(o->replay, &rec, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "guesttop: %s\n", msg);
+		return 1;
+	}
+	/* A damaged or cut recording is shown up to the damage, and said. */
+	if (msg[0])
+		fprintf(stderr, "guesttop: %s\n", msg);
+	struct model m;
+	memset(&m, 0, sizeof(m));
+	m.proc_fd = m.net_fd = -1;
+	size_t *order = NULL;
+	int ret = 1;
+	if (o->format == FORMAT_CSV)
+		export_csv_header(out);
+	for (size_t k = 0; k < rec.n_frames && (o->iterations == 0 || (long)k < o->iterations); k++) {
+		if (recording_model(&rec, k, &m) < 0)
+			goto cleanup;
+		size_t *no = realloc(order, (m.n ? m.n : 1) * sizeof(*order));
+		if (!no)
+			goto cleanup;
+		order = no;
+		columns_sort(&m, (enum column)o->sort_column, o->sort_invert, order);
+		const char *now = rec.frames[k].time;
+		if (o->format == FORMAT_CSV)
+			export_csv(out, &m, order, now);
+		else if (o->format == FORMAT_JSON)
+			export_json(out, &m, order, now);
+		else
+			print_text(out, &m, order, now, NULL, true);
+	}
+	ret = fflush(out) == 0 ? 0 : 1;
+cleanup:
+	free(order);
+	free(m.rows);
+	recording_free(&rec);
 	return ret;
 }

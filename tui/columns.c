@@ -183,7 +183,7 @@ void column_spark(const struct guest_row *r, int width, bool utf8, char *buf, si
 static const char *text_of(const struct guest_row *r, enum column c)
 {
 	return c == COL_NAME ? r->g.name : c == COL_BACKEND ? r->g.kind :
-	       c == COL_HOST ? (r->g.backend ? r->g.backend->host : "") : guest_state_name(r->g.state);
+	       c == COL_HOST ? column_host(r) : guest_state_name(r->g.state);
 }
 
 void column_format(const struct guest_row *r, enum column c, char *buf, size_t len)
@@ -276,7 +276,7 @@ static struct {
 
 const char *column_host(const struct guest_row *r)
 {
-	return r->g.backend ? r->g.backend->host : "";
+	return r->rec_host ? r->rec_host : r->g.backend ? r->g.backend->host : "";
 }
 
 static int cmp_keys(const void *pa, const void *pb)

@@ -239,9 +239,42 @@ double console_host_psi(const struct console *c, int which)
 	return (double)x * 100.0 / dt_us;
 }
 
+/* Every row, in the model's order: what a recording frame holds. */
+static const size_t *all_rows(const struct model *m)
+{
+	static size_t *order;
+	static size_t cap;
+	if (m->n > cap) {
+		size_t *v = realloc(order, m->n * sizeof(*v));
+		if (!v)
+			return NULL;
+		order = v;
+		cap = m->n;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		order[i] = i;
+	return order;
+}
+
+static void iso_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void refresh_data(struct console *c)
 {
 	remember_selection(c);
+	if (c->rec) {
+		/* Replay: the recorded refresh, as it was seen. */
+		if (recording_model(c->rec, c->rec_k, &c->m) < 0)
+			console_message(c, true, "out of memory");
+		c->have_listing = true;
+		console_resort(c);
+		return;
+	}
 	if (collector_take(c->col, &c->list, &c->gen)) {
 		if (model_update(&c->m, &c->list) < 0)
 			console_message(c, true, "out of memory");
@@ -257,6 +290,16 @@ static void refresh_data(struct console *c)
 		collector_poke(c->col);
 	}
 	host_sample(c->host, &c->hs);
+	if (c->record) {
+		char now[32];
+		const size_t *order = all_rows(&c->m);
+		iso_now(now, sizeof(now));
+		if (order && record_frame(c->record, &c->m, order, now) < 0) {
+			console_message(c, true, "recording stopped: %s: %s", c->o->record, strerror(errno));
+			fclose(c->record);
+			c->record = NULL;
+		}
+	}
 	if (c->o->prometheus_textfile) {
 		char perr[300];
 		/* On the status line once, and again only when the reason changes. */
@@ -481,6 +524,15 @@ static void draw_status(struct console *c, int y, int width)
 	char err[BACKEND_ERR_MAX], esc[BACKEND_ERR_MAX * 4];
 	move(y, 0);
 	clrtoeol();
+	if (c->overlay == OVERLAY_GOTO) {
+		attrset(widgets_attr(CR_LABEL));
+		mvaddnstr(y, 0, "Go to time (HH:MM:SS): ", width);
+		attrset(A_BOLD);
+		if (width > 23)
+			mvaddnstr(y, 23, c->goto_text, width - 23);
+		attrset(A_NORMAL);
+		return;
+	}
 	if (c->overlay == OVERLAY_SEARCH) {
 		text_escape(c->search, esc, sizeof(esc));
 		attrset(widgets_attr(CR_LABEL));
@@ -494,6 +546,15 @@ static void draw_status(struct console *c, int y, int width)
 	if (c->msg[0] && sampler_now_ns() < c->msg_until_ns) {
 		attrset(c->msg_error ? widgets_attr(CR_ERROR) : A_BOLD);
 		mvaddnstr(y, 0, c->msg, width);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (c->rec) {
+		const struct rec_frame *fr = &c->rec->frames[c->rec_k];
+		attrset(widgets_attr(CR_LABEL));
+		mvprintw(y, 0, "replay %zu/%zu at %s %s  Left/Right: step  Space: %s  g: go to a time", c->rec_k + 1,
+			 c->rec->n_frames, fr->time, c->rec_playing ? "(playing)" : "(paused)",
+			 c->rec_playing ? "pause" : "play");
 		attrset(A_NORMAL);
 		return;
 	}
@@ -1213,6 +1274,49 @@ static void mouse_event(struct console *c)
 	}
 }
 
+/* Replay: step, play or pause, or ask for a time. True when the key was one of these. */
+static bool replay_key(struct console *c, int key)
+{
+	switch (key) {
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		c->rec_playing = false;
+		if (key == KEY_LEFT && c->rec_k > 0)
+			c->rec_k--;
+		else if (key == KEY_RIGHT && c->rec_k + 1 < c->rec->n_frames)
+			c->rec_k++;
+		refresh_data(c);
+		return true;
+	case ' ':
+		c->rec_playing = !c->rec_playing;
+		return true;
+	case 'g':
+		c->goto_text[0] = '\0';
+		c->overlay = OVERLAY_GOTO;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void goto_key(struct console *c, int key)
+{
+	size_t len = strlen(c->goto_text);
+	if (key == 27) {
+		c->overlay = OVERLAY_NONE;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		c->overlay = OVERLAY_NONE;
+		c->rec_playing = false;
+		c->rec_k = recording_find(c->rec, c->goto_text);
+		refresh_data(c);
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len) {
+		c->goto_text[len - 1] = '\0';
+	} else if (((key >= '0' && key <= '9') || key == ':' || key == '-' || key == 'T') && len + 1 < sizeof(c->goto_text)) {
+		c->goto_text[len] = (char)key;
+		c->goto_text[len + 1] = '\0';
+	}
+}
+
 static bool handle_key(struct console *c, int key)
 {
 	if (key == KEY_RESIZE)
@@ -1237,6 +1341,12 @@ static bool handle_key(struct console *c, int key)
 		search_key(c, key);
 		return true;
 	}
+	if (c->overlay == OVERLAY_GOTO) {
+		goto_key(c, key);
+		return true;
+	}
+	if (c->rec && c->overlay == OVERLAY_NONE && replay_key(c, key))
+		return true;
 	if (c->overlay == OVERLAY_DIALOG) {
 		switch (dialog_key(&c->dialog, key)) {
 		case DIALOG_YES:
@@ -1431,6 +1541,22 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	c.m.limits = (struct thresholds){ o->victim_steal_pct, o->victim_thr_pct, o->victim_lat_ms, o->victim_psi_pct };
 	c.host = host_new();
 	c.readonly = o->readonly;
+	static struct recording rec;
+	if (o->replay) {
+		if (recording_load(o->replay, &rec, c.rec_msg, sizeof(c.rec_msg)) < 0) {
+			fprintf(stderr, "guesttop: %s\n", c.rec_msg);
+			return 1;
+		}
+		c.rec = &rec;
+		c.readonly = true;	/* nothing to act on: these guests are the past */
+	}
+	if (o->record) {
+		char err[300];
+		if (!(c.record = record_open(o->record, err, sizeof(err)))) {
+			fprintf(stderr, "guesttop: %s\n", err);
+			return 1;
+		}
+	}
 	c.ex = executor_new(record_result, NULL);
 	if (!c.ex) {
 		fprintf(stderr, "guesttop: cannot start the action thread\n");
@@ -1455,6 +1581,8 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			getenv("TERM") ? getenv("TERM") : "");
 		goto cleanup;
 	}
+	if (c.rec_msg[0])
+		console_message(&c, true, "%s", c.rec_msg);
 	/* Said on standard error too, but the screen has just covered it. */
 	if (o->n_config_errors)
 		console_message(&c, true, "%s%s", o->config_errors[0],
@@ -1492,6 +1620,12 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 			}
 		}
 		if (now >= c.next_tick_ns) {
+			if (c.rec && c.rec_playing) {
+				if (c.rec_k + 1 < c.rec->n_frames)
+					c.rec_k++;
+				else
+					c.rec_playing = false;
+			}
 			refresh_data(&c);
 			if (first_rates_due) {
 				first_rates_due = false;
@@ -1511,6 +1645,10 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	}
 	ret = 0;
 cleanup:
+	if (c.record)
+		fclose(c.record);
+	if (c.rec)
+		recording_free(c.rec);
 	restore_terminal();
 	executor_free(c.ex);
 	ngform_free(&c);

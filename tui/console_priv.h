@@ -13,6 +13,7 @@
 #include "config/options.h"
 #include "tui/columns.h"
 #include "tui/model.h"
+#include "tui/record.h"
 #include "widgets/dialog.h"
 #include "widgets/form.h"
 #include "widgets/menu.h"
@@ -23,6 +24,7 @@ enum overlay {
 	OVERLAY_NONE,
 	OVERLAY_SORT_MENU,
 	OVERLAY_SEARCH,
+	OVERLAY_GOTO,		/* replay: the time to jump to */
 	OVERLAY_COLUMNS,
 	OVERLAY_FILTER,
 	OVERLAY_ACTIONS,	/* the action menu (F9) */
@@ -57,6 +59,13 @@ struct console {
 	long shutdown_timeout_s;
 	bool mono;
 	struct form setup_form;
+	/* Replay (--replay): the recording, the refresh shown, and whether it plays on. */
+	struct recording *rec;
+	size_t rec_k;
+	bool rec_playing;
+	char rec_msg[300];
+	char goto_text[32];
+	FILE *record;			/* --record: frames appended here */
 	struct backend *bes;		/* (borrowed) */
 	size_t n_bes;
 	struct collector *col;		/* (owned) */

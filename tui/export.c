@@ -307,3 +307,59 @@ int export_prometheus(const char *path, const struct model *m, char *err, size_t
 	}
 	return 0;
 }
+
+static uint64_t u64_of(double v)
+{
+	return isnan(v) || v < 0 ? GT_UNKNOWN : (uint64_t)llround(v);
+}
+
+int export_field_index(const char *name)
+{
+	int i = 0;
+#define X(fname, col, dec)                 \
+	if (strcmp(name, #fname) == 0)     \
+		return i;                  \
+	i++;
+	CSV_FIELDS(X)
+#undef X
+	return -1;
+}
+
+int export_field_count(void)
+{
+	return 0
+#define X(fname, col, dec) +1
+	CSV_FIELDS(X)
+#undef X
+	;
+}
+
+void export_set_field(struct guest_row *r, int field, double v)
+{
+	switch ((enum csv_field)field) {
+	case CSV_vcpus: r->g.vcpus = isnan(v) ? 0 : (unsigned)v; break;
+	case CSV_cpu_pct: r->rates.cpu_pct = v; break;
+	case CSV_steal_pct: r->rates.steal_pct = v; break;
+	case CSV_mem_bytes: r->g.mem_bytes = u64_of(v); break;
+	case CSV_rss_bytes: r->rss_bytes = u64_of(v); break;
+	case CSV_disk_read_bps: r->rates.read_bps = v; break;
+	case CSV_disk_write_bps: r->rates.write_bps = v; break;
+	case CSV_thr_pct: r->rates.thr_pct = v; break;
+	case CSV_disk_read_iops: r->disk.rd_iops = v; break;
+	case CSV_disk_write_iops: r->disk.wr_iops = v; break;
+	case CSV_disk_read_lat_ms: r->disk.rd_lat_ms = v; break;
+	case CSV_disk_write_lat_ms: r->disk.wr_lat_ms = v; break;
+	case CSV_net_rx_bps: r->rates.net_rx_bps = v; break;
+	case CSV_net_tx_bps: r->rates.net_tx_bps = v; break;
+	case CSV_net_drops: r->rates.net_drops_ps = v; break;
+	case CSV_swap_bytes: r->swap_bytes = u64_of(v); break;
+	case CSV_major_faults_ps: r->rates.majflt_ps = v; break;
+	case CSV_psi_cpu_some: r->rates.psi_cpu = v; break;
+	case CSV_psi_io_some: r->rates.psi_io = v; break;
+	case CSV_psi_mem_some: r->rates.psi_mem = v; break;
+	case CSV_vcpu_pct: r->rates.vcpu_pct = v; break;
+	case CSV_cgroup_mem_bytes: r->cg_mem_bytes = u64_of(v); break;
+	case CSV_net_rx_pps: r->rates.net_rx_pps = v; break;
+	case CSV_net_tx_pps: r->rates.net_tx_pps = v; break;
+	}
+}

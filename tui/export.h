@@ -21,4 +21,9 @@ void export_json(FILE *f, const struct model *m, const size_t *order, const char
  */
 int export_prometheus(const char *path, const struct model *m, char *err, size_t errlen);
 
+/* The figures' fields, by their CSV names: the index of one (-1 if none), how many, and setting one in a row. */
+int export_field_index(const char *name);
+int export_field_count(void);
+void export_set_field(struct guest_row *r, int field, double v);
+
 #endif

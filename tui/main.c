@@ -103,6 +103,20 @@ int main(int argc, char **argv)
 		options_dump_config(stdout, &o);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	if (o.replay && o.record) {
+		fprintf(stderr, "guesttop: --record and --replay cannot be used together\n");
+		return 2;
+	}
+	if (o.replay && o.batch)
+		return batch_replay(&o, stdout);
+	if (o.replay) {
+		/* The past needs no backend. */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "guesttop: the console needs a terminal; use -b for batch mode\n");
+			return 1;
+		}
+		return console_run(&o, bes, 0);
+	}
 	/* Before any libvirt call: errors are collected and shown, never printed. */
 	libvirt_quiet_errors();
 	paths = (struct host_paths){ .proc_root = o.proc_root, .sys_root = o.sys_root, .run_root = o.run_root };

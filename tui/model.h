@@ -71,6 +71,7 @@ struct guest_row {
 	float history[HISTORY_LEN];	/* CPU% per refresh, NAN unknown */
 	unsigned hist_len, hist_pos;
 	bool seen;
+	const char *rec_host;		/* (borrowed) a replayed row's host, NULL when live */
 };
 
 struct model_counts {

@@ -79,6 +79,48 @@ size_t text_escape(const char *in, char *out, size_t outlen)
 	return o;
 }
 
+size_t text_unescape(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	if (outlen == 0)
+		return 0;
+	for (const char *p = in; *p && o + 1 < outlen;) {
+		unsigned v;
+		int used = 0;
+		if (p[0] == '\\' && p[1] == '\\') {
+			out[o++] = '\\';
+			p += 2;
+		} else if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x%n", &v, &used) == 1 && used == 2) {
+			out[o++] = (char)v;
+			p += 4;
+		} else if (p[0] == '\\' && p[1] == 'u' && p[2] == '{' && sscanf(p + 3, "%6x}%n", &v, &used) == 1 &&
+			   used > 0 && p[3 + used - 1] == '}') {
+			/* The code point back as UTF-8 (these are below 0x10000). */
+			char enc[4];
+			size_t n = v < 0x80 ? 1 : v < 0x800 ? 2 : 3;
+			if (n == 1) {
+				enc[0] = (char)v;
+			} else if (n == 2) {
+				enc[0] = (char)(0xc0 | (v >> 6));
+				enc[1] = (char)(0x80 | (v & 0x3f));
+			} else {
+				enc[0] = (char)(0xe0 | (v >> 12));
+				enc[1] = (char)(0x80 | ((v >> 6) & 0x3f));
+				enc[2] = (char)(0x80 | (v & 0x3f));
+			}
+			if (o + n >= outlen)
+				break;
+			memcpy(out + o, enc, n);
+			o += n;
+			p += 3 + used;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 /* Width of one code point in columns; unknown ones count as one. */
 static int cp_width(uint32_t cp)
 {

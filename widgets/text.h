@@ -11,6 +11,8 @@
  * Always NUL-terminates; returns the length written.
  */
 size_t text_escape(const char *in, char *out, size_t outlen);
+/* The reverse of text_escape: the original bytes back (for text a recording stored escaped). */
+size_t text_unescape(const char *in, char *out, size_t outlen);
 
 /* Display columns of an already escaped UTF-8 string. */
 int text_width(const char *s);

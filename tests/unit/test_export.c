@@ -9,6 +9,8 @@
 #include "backends/sampler.h"
 #include "tests/unit/unit.h"
 #include "tui/export.h"
+#include "tui/record.h"
+#include "widgets/text.h"
 
 /* A name with a terminal title sequence, a quote, a backslash, a newline and an invalid UTF-8 byte. */
 static const char hostile[] = "ev\x1b]0;pwned\x07il\"q\\b\nx\xff";
@@ -109,12 +111,82 @@ START_TEST(prometheus_escapes_a_hostile_name)
 }
 END_TEST
 
+/* A recording keeps a hostile name exactly: written escaped, read back to the same bytes. */
+START_TEST(record_round_trip_keeps_names)
+{
+	struct model m;
+	hostile_model(&m);
+	char *dir = scratch_make(), path[4096], err[300], msg[300];
+	snprintf(path, sizeof(path), "%s/r.rec", dir);
+	FILE *f = record_open(path, err, sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	size_t order[1] = { 0 };
+	ck_assert_int_eq(record_frame(f, &m, order, "2026-01-01T00:00:01Z"), 0);
+	m.rows[0].rates.cpu_pct = NAN;
+	m.rows[0].g.state = GUEST_STATE_PAUSED;
+	ck_assert_int_eq(record_frame(f, &m, order, "2026-01-01T00:00:02Z"), 0);
+	fclose(f);
+	/* The file holds no raw control byte. */
+	f = fopen(path, "r");
+	char line[4096];
+	while (fgets(line, sizeof(line), f))
+		for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+			ck_assert(*p >= 0x20 || *p == '\n');
+	fclose(f);
+	struct recording rec;
+	ck_assert_int_eq(recording_load(path, &rec, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "");
+	ck_assert_uint_eq(rec.n_frames, 2);
+	ck_assert_str_eq(rec.rows[0].name, hostile);
+	ck_assert_str_eq(rec.frames[1].time, "2026-01-01T00:00:02Z");
+	struct model r;
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(recording_model(&rec, 0, &r), 0);
+	ck_assert_str_eq(r.rows[0].g.name, hostile);
+	ck_assert_double_eq(r.rows[0].rates.cpu_pct, 12.5);
+	ck_assert_uint_eq(r.rows[0].g.mem_bytes, 1024);
+	ck_assert(isnan(r.rows[0].rates.steal_pct));
+	ck_assert_int_eq(recording_model(&rec, 1, &r), 0);
+	ck_assert_int_eq(r.rows[0].g.state, GUEST_STATE_PAUSED);
+	ck_assert(isnan(r.rows[0].rates.cpu_pct));
+	/* Its sparkline has both refreshes: 12.5, then unknown. */
+	float h[HISTORY_LEN];
+	ck_assert_uint_eq(model_history(&r.rows[0], h), 2);
+	ck_assert_double_eq(h[0], 12.5);
+	free(r.rows);
+	recording_free(&rec);
+	/* Appending again keeps one header. */
+	f = record_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(recording_load(path, &rec, msg, sizeof(msg)), 0);
+	ck_assert_uint_eq(rec.n_frames, 2);
+	recording_free(&rec);
+	free(m.rows);
+	scratch_remove(dir);
+}
+END_TEST
+
+START_TEST(unescape_reverses_escape)
+{
+	static const char *const names[] = { hostile, "plain", "back\\slash", "rtl\xe2\x80\xaemark", "a\\x41", "" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char esc[1024], back[1024];
+		text_escape(names[i], esc, sizeof(esc));
+		text_unescape(esc, back, sizeof(back));
+		ck_assert_str_eq(back, names[i]);
+	}
+}
+END_TEST
+
 Suite *export_suite(void)
 {
 	Suite *s = suite_create("export");
 	TCase *tc = tcase_create("escape");
 	tcase_add_test(tc, json_escapes_a_hostile_name);
 	tcase_add_test(tc, prometheus_escapes_a_hostile_name);
+	tcase_add_test(tc, record_round_trip_keeps_names);
+	tcase_add_test(tc, unescape_reverses_escape);
 	suite_add_tcase(s, tc);
 	return s;
 }
