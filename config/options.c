@@ -106,7 +106,7 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 {
 	bool flag = true;
 	switch (code) {
-	case 'I': case 'r': case 0x104: case 'b':
+	case 'I': case 'r': case 0x104: case 'b': case 0x113:
 		if (val && parse_bool(val, &flag) < 0) {
 			snprintf(err, errlen, "invalid value '%.64s' (yes or no)", val);
 			return -1;
@@ -222,6 +222,13 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 		break;
 	case 0x104:
 		o->force_after_timeout = flag;
+		break;
+	case 0x113:
+		if (!val) {
+			snprintf(err, errlen, "--confirm needs yes or no");
+			return -1;
+		}
+		o->confirm = flag;
 		break;
 	case 0x106:
 		o->new_guest = true;
@@ -577,6 +584,7 @@ static void value_of(const struct options *o, int code, char *buf, size_t len)
 	case 0x10e: snprintf(buf, len, "%g", o->victim_lat_ms); break;
 	case 0x10f: snprintf(buf, len, "%g", o->victim_psi_pct); break;
 	case 0x110: snprintf(buf, len, "%s", o->mono ? "mono" : "auto"); break;
+	case 0x113: snprintf(buf, len, "%s", o->confirm ? "yes" : "no"); break;
 	default: break;
 	}
 }

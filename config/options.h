@@ -39,6 +39,7 @@ struct options {
 	unsigned long long columns;	/* the console's columns: bit i for enum column i; 0 = the defaults */
 	double victim_steal_pct, victim_thr_pct, victim_lat_ms, victim_psi_pct;
 	bool mono;			/* color = mono: attributes only */
+	bool confirm;			/* ask before shut down, reboot, force off, suspend, save (delete always asks) */
 	const char *record;		/* --record FILE: append every refresh's figures */
 	const char *replay;		/* --replay FILE: show a recording instead of the host */
 	const char *config_file;	/* --config FILE, read after the system's and the user's */
@@ -76,6 +77,7 @@ struct options {
 	X("victim-latency", 0x10e, 1, "MS", 1, "20", "a guest whose mean disk latency is above this is a victim (default 20)") \
 	X("victim-pressure", 0x10f, 1, "PERCENT", 1, "10", "a guest whose cgroup pressure is above this is a victim (default 10)") \
 	X("color", 0x110, 1, "THEME", 1, "auto", "colours: auto (colour unless NO_COLOR is set) or mono (default auto)") \
+	X("confirm", 0x113, 1, "FLAG", 1, "yes", "ask yes or no before shut down, reboot, force off, suspend and save (delete always asks for the name)") \
 	X("readonly", 'r', 0, NULL, 1, "no", "watch only: hide and refuse every action on guests") \
 	X("shutdown-timeout", 0x103, 1, "SECONDS", 1, "60", "after a shutdown request, offer force off after SECONDS (1 to 3600, default 60)") \
 	X("force-after-timeout", 0x104, 0, NULL, 1, "no", "force off without asking when a shutdown times out") \

@@ -442,6 +442,30 @@ static void draw_cells(struct console *c, int y, int width, const enum column *c
 	attrset(A_NORMAL);
 }
 
+/* The cells above a victim threshold, in the error colour (bold in mono): what makes a guest a victim. */
+static void overlay_hot_cells(struct console *c, int y, const enum column *cols, int ncols, int name_w,
+			      const struct guest_row *r)
+{
+	const struct thresholds *t = &c->m.limits;
+	int x = 0;
+	for (int k = 0; k < ncols; k++) {
+		enum column col = cols[k];
+		int w = col == COL_NAME ? name_w : columns[col].width;
+		double limit = col == COL_STEAL ? t->steal_pct : col == COL_THR ? t->thr_pct :
+			       col == COL_LAT ? t->disk_lat_ms :
+			       col == COL_PSIC || col == COL_PSII || col == COL_PSIM ? t->psi_pct : NAN;
+		double v = column_number(r, col);
+		if (!isnan(limit) && !isnan(v) && v > limit) {
+			char cell[64];
+			column_format(r, col, cell, sizeof(cell));
+			attrset(widgets_attr(CR_ERROR) | A_BOLD);
+			mvprintw(y, x, "%*.*s", w, w, cell);
+			attrset(A_NORMAL);
+		}
+		x += w + 1;
+	}
+}
+
 static bool is_tagged(const struct console *c, const struct guest_row *r);
 static const struct pending_shutdown *pending_shutdown_of(const struct console *c, const struct guest_row *r);
 
@@ -509,6 +533,8 @@ void console_draw_table(struct console *c, int y, int height, int width)
 			a = widgets_attr(CR_DIM);
 		draw_cells(c, y + 1 + i, width, cols, ncols, name_w, r, a);
 		overlay_row_marks(c, y + 1 + i, cols, ncols, name_w, r, a);
+		if (k != c->view.selected && !tagged)
+			overlay_hot_cells(c, y + 1 + i, cols, ncols, name_w, r);
 	}
 	if (c->n_order == 0 && c->table_height > 0) {
 		const char *why = !c->have_listing ? "waiting for the first listing..." :
@@ -1016,7 +1042,8 @@ static void run_action(struct console *c, const struct action_def *def)
 		console_message(c, true, "%s one guest at a time (untag with U)", def->label);
 		return;
 	}
-	if (def->confirm != CONFIRM_NONE)
+	/* A name typed to delete is asked whatever the setting. */
+	if (def->confirm == CONFIRM_TYPED || (def->confirm == CONFIRM_YESNO && c->confirm))
 		open_dialog(c, def->ga, def);
 	else
 		submit_targets(c, def->ga);
@@ -1519,6 +1546,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	unsigned first_ms = c.interval_ms < FIRST_RATE_MS ? c.interval_ms : FIRST_RATE_MS;
 	c.shutdown_timeout_s = o->shutdown_timeout_s;
 	c.mono = o->mono;
+	c.confirm = o->confirm;
 
 	c.o = o;
 	c.bes = bes;

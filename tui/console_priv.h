@@ -58,6 +58,7 @@ struct console {
 	unsigned interval_ms;		/* the refresh interval (the setup screen changes it) */
 	long shutdown_timeout_s;
 	bool mono;
+	bool confirm;			/* ask yes or no before the actions that have a dialog */
 	struct form setup_form;
 	/* Replay (--replay): the recording, the refresh shown, and whether it plays on. */
 	struct recording *rec;

@@ -20,6 +20,7 @@ enum {
 	S_PSI,
 	S_TIMEOUT,
 	S_COLOR,
+	S_CONFIRM,
 	S_COUNT
 };
 
@@ -63,6 +64,8 @@ void setup_open(struct console *c)
 	number(&f->fields[S_TIMEOUT], "Stop timeout", "shutdown-timeout", (double)c->shutdown_timeout_s);
 	f->fields[S_COLOR] = (struct form_field){ .label = "Colours", .key = "color", .kind = FIELD_CHOICE,
 						  .choices = themes, .n_choices = 2, .choice = c->mono };
+	f->fields[S_CONFIRM] = (struct form_field){ .label = "Confirm", .key = "confirm", .kind = FIELD_CHOICE,
+						    .choices = yes_no, .n_choices = 2, .choice = c->confirm };
 	char path[4096];
 	if (options_user_config_path(path, sizeof(path)) == 0)
 		snprintf(f->status, sizeof(f->status), "saved to %.200s", path);
@@ -107,6 +110,7 @@ static void submit(struct console *c)
 					   probe.victim_psi_pct };
 	model_judge(&c->m);
 	c->shutdown_timeout_s = probe.shutdown_timeout_s;
+	c->confirm = probe.confirm;
 	if (probe.mono != c->mono) {
 		c->mono = probe.mono;
 		widgets_colors_init(c->mono || (getenv("NO_COLOR") && getenv("NO_COLOR")[0]));
