@@ -242,10 +242,13 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 	case 0x10b: {
 		if (strcmp(val, "default") == 0) {
 			o->columns = 0;
+			o->n_column_order = 0;
 			break;
 		}
 		char list[512];
 		unsigned long long mask = 0;
+		unsigned char order[64];
+		int n = 0;
 		snprintf(list, sizeof(list), "%s", val);
 		for (char *save = NULL, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
 			int col = column_by_name(t);
@@ -253,13 +256,18 @@ static int apply(struct options *o, int code, const char *val, enum source src, 
 				snprintf(err, errlen, "unknown column '%.32s'", t);
 				return -1;
 			}
+			if (mask & (1ull << col))
+				continue;	/* named twice: the first place counts */
 			mask |= 1ull << col;
+			order[n++] = (unsigned char)col;
 		}
 		if (!(mask & (1ull << COL_NAME))) {
 			snprintf(err, errlen, "the columns must include name");
 			return -1;
 		}
 		o->columns = mask;
+		memcpy(o->column_order, order, (size_t)n);
+		o->n_column_order = n;
 		break;
 	}
 	case 0x10c: case 0x10d: case 0x10e: case 0x10f: {
@@ -536,19 +544,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	return 0;
 }
 
-void options_columns_text(unsigned long long mask, char *buf, size_t len)
+void options_columns_text(const unsigned char *order, int n, char *buf, size_t len)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	if (!mask) {
+	if (!n) {
 		snprintf(buf, len, "default");
 		return;
 	}
-	for (int c = 0; c < COL_COUNT_ && c < 64; c++) {
-		if (!(mask & (1ull << c)))
-			continue;
+	for (int i = 0; i < n; i++) {
 		char key[32];
-		column_key(c, key, sizeof(key));
+		column_key(order[i], key, sizeof(key));
 		int w = snprintf(buf + o, len - o, "%s%s", o ? "," : "", key);
 		if (w < 0 || (size_t)w >= len - o)
 			break;
@@ -578,7 +584,7 @@ static void value_of(const struct options *o, int code, char *buf, size_t len)
 	case 0x103: snprintf(buf, len, "%ld", o->shutdown_timeout_s); break;
 	case 0x104: snprintf(buf, len, "%s", o->force_after_timeout ? "yes" : "no"); break;
 	case 0x107: snprintf(buf, len, "%s", o->image_dirs); break;
-	case 0x10b: options_columns_text(o->columns, buf, len); break;
+	case 0x10b: options_columns_text(o->column_order, o->n_column_order, buf, len); break;
 	case 0x10c: snprintf(buf, len, "%g", o->victim_steal_pct); break;
 	case 0x10d: snprintf(buf, len, "%g", o->victim_thr_pct); break;
 	case 0x10e: snprintf(buf, len, "%g", o->victim_lat_ms); break;

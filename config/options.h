@@ -37,6 +37,8 @@ struct options {
 	int n_new_guest_args;
 	const char *prometheus_textfile;	/* write the figures there at each refresh, NULL not */
 	unsigned long long columns;	/* the console's columns: bit i for enum column i; 0 = the defaults */
+	unsigned char column_order[64];	/* the same columns in the order given */
+	int n_column_order;
 	double victim_steal_pct, victim_thr_pct, victim_lat_ms, victim_psi_pct;
 	bool mono;			/* color = mono: attributes only */
 	bool confirm;			/* ask before shut down, reboot, force off, suspend, save (delete always asks) */
@@ -119,7 +121,7 @@ int options_save(const char *path, const char *const *keys, const char *const *v
  */
 int options_set(struct options *o, const char *name, const char *value, char *err, size_t errlen);
 /* A columns setting's text: "default", or the columns' keys comma-separated. */
-void options_columns_text(unsigned long long mask, char *buf, size_t len);
+void options_columns_text(const unsigned char *order, int n, char *buf, size_t len);
 /* The user's config file: $XDG_CONFIG_HOME/guesttop/config, else ~/.config/guesttop/config. */
 int options_user_config_path(char *buf, size_t len);
 

@@ -225,6 +225,11 @@ void column_format(const struct guest_row *r, enum column c, char *buf, size_t l
 
 int columns_layout(const bool *wanted, int width, enum column *out, int *name_w)
 {
+	return columns_layout_ordered(wanted, NULL, width, out, name_w);
+}
+
+int columns_layout_ordered(const bool *wanted, const enum column *order, int width, enum column *out, int *name_w)
+{
 	bool keep[COL_COUNT_];
 	for (int i = 0; i < COL_COUNT_; i++)
 		keep[i] = wanted[i] || i == COL_NAME;
@@ -249,9 +254,11 @@ int columns_layout(const bool *wanted, int width, enum column *out, int *name_w)
 		keep[drop] = false;
 	}
 	int n = 0;
-	for (int i = 0; i < COL_COUNT_; i++)
-		if (keep[i])
-			out[n++] = (enum column)i;
+	for (int i = 0; i < COL_COUNT_; i++) {
+		enum column col = order ? order[i] : (enum column)i;
+		if (keep[col])
+			out[n++] = col;
+	}
 	return n;
 }
 

@@ -99,6 +99,8 @@ void format_num(double v, char *buf, size_t len);
  * many, and NAME's width in *name_w.
  */
 int columns_layout(const bool *wanted, int width, enum column *out, int *name_w);
+/* The same, with the columns in this order (a permutation of every column); NULL: the usual order. */
+int columns_layout_ordered(const bool *wanted, const enum column *order, int width, enum column *out, int *name_w);
 
 /*
  * Order rows for display: active guests first, then by column c (numbers

@@ -239,6 +239,20 @@ double console_host_psi(const struct console *c, int which)
 	return (double)x * 100.0 / dt_us;
 }
 
+void console_set_order(struct console *c, const unsigned char *order, int n)
+{
+	bool placed[COL_COUNT_] = { false };
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (order[i] < COL_COUNT_ && !placed[order[i]]) {
+			placed[order[i]] = true;
+			c->col_order[k++] = (enum column)order[i];
+		}
+	for (int i = 0; i < COL_COUNT_; i++)
+		if (!placed[i])
+			c->col_order[k++] = (enum column)i;
+}
+
 /* Every row, in the model's order: what a recording frame holds. */
 static const size_t *all_rows(const struct model *m)
 {
@@ -495,7 +509,7 @@ void console_draw_table(struct console *c, int y, int height, int width)
 {
 	enum column cols[COL_COUNT_];
 	int name_w;
-	int ncols = columns_layout(c->visible, width, cols, &name_w);
+	int ncols = columns_layout_ordered(c->visible, c->col_order, width, cols, &name_w);
 	c->table_y = y;
 	c->table_w = width;
 	draw_cells(c, y, width, cols, ncols, name_w, NULL, widgets_attr(CR_TABLE_HEADER));
@@ -1277,7 +1291,7 @@ static void mouse_event(struct console *c)
 	if (ev.y == c->table_y) {
 		enum column cols[COL_COUNT_];
 		int name_w, x = 0;
-		int ncols = columns_layout(c->visible, c->table_w, cols, &name_w);
+		int ncols = columns_layout_ordered(c->visible, c->col_order, c->table_w, cols, &name_w);
 		for (int k = 0; k < ncols; k++) {
 			int w = cols[k] == COL_NAME ? name_w : columns[cols[k]].width;
 			if (ev.x >= x && ev.x < x + w + 1) {
@@ -1557,6 +1571,7 @@ int console_run(const struct options *o, struct backend *bes, size_t n)
 	c.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	for (int i = 0; i < COL_COUNT_; i++)
 		c.visible[i] = o->columns ? (o->columns >> i) & 1 : columns[i].shown;
+	console_set_order(&c, o->column_order, o->n_column_order);
 	/* Several hosts watched: say which one each guest is on. */
 	if (!o->columns)
 		c.visible[COL_HOST] = backends_span_hosts(bes, n);

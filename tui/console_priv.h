@@ -59,6 +59,7 @@ struct console {
 	long shutdown_timeout_s;
 	bool mono;
 	bool confirm;			/* ask yes or no before the actions that have a dialog */
+	enum column col_order[COL_COUNT_];	/* the order columns are drawn in: the chosen, then the rest */
 	struct form setup_form;
 	/* Replay (--replay): the recording, the refresh shown, and whether it plays on. */
 	struct recording *rec;
@@ -133,6 +134,8 @@ struct console {
 /* The new-guest form (tui/newguest_form.c). */
 /* The setup screen (F2): settings applied at once and saved to the user's config file. */
 void setup_open(struct console *c);
+/* The columns' drawing order: these first (a columns setting's order), then the rest as usual. */
+void console_set_order(struct console *c, const unsigned char *order, int n);
 void setup_draw(struct console *c, int height, int width);
 void setup_key(struct console *c, int key);
 void ngform_open(struct console *c);

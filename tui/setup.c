@@ -51,12 +51,14 @@ void setup_open(struct console *c)
 						 .choices = sort_keys, .n_choices = COL_COUNT_, .choice = c->sort };
 	f->fields[S_INVERT] = (struct form_field){ .label = "Inverted", .key = "invert", .kind = FIELD_CHOICE,
 						   .choices = yes_no, .n_choices = 2, .choice = c->invert };
-	unsigned long long mask = 0;
+	/* The shown columns in the order they are drawn. */
+	unsigned char shown[COL_COUNT_];
+	int ns = 0;
 	for (int i = 0; i < COL_COUNT_; i++)
-		if (c->visible[i])
-			mask |= 1ull << i;
+		if (c->visible[c->col_order[i]] || c->col_order[i] == COL_NAME)
+			shown[ns++] = (unsigned char)c->col_order[i];
 	f->fields[S_COLUMNS] = (struct form_field){ .label = "Columns", .key = "columns", .kind = FIELD_TEXT };
-	options_columns_text(mask, f->fields[S_COLUMNS].value, FIELD_VALUE_MAX);
+	options_columns_text(shown, ns, f->fields[S_COLUMNS].value, FIELD_VALUE_MAX);
 	number(&f->fields[S_STEAL], "Victim STEAL%", "victim-steal", c->m.limits.steal_pct);
 	number(&f->fields[S_THR], "Victim THR%", "victim-throttle", c->m.limits.thr_pct);
 	number(&f->fields[S_LAT], "Victim LAT ms", "victim-latency", c->m.limits.disk_lat_ms);
@@ -106,6 +108,7 @@ static void submit(struct console *c)
 	c->invert = probe.sort_invert;
 	for (int i = 0; i < COL_COUNT_; i++)
 		c->visible[i] = probe.columns ? (probe.columns >> i) & 1 : columns[i].shown;
+	console_set_order(c, probe.column_order, probe.n_column_order);
 	c->m.limits = (struct thresholds){ probe.victim_steal_pct, probe.victim_thr_pct, probe.victim_lat_ms,
 					   probe.victim_psi_pct };
 	model_judge(&c->m);

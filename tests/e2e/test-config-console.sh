@@ -38,4 +38,14 @@ e2e_keys q
 sleep 0.3
 e2e_keys q
 check "q quits with status 0" e2e_wait_for '^EXITED rc=0' 10
+# A columns line orders the columns as given.
+printf 'columns = cpu,name,state\n' >"$dir/cols.conf"
+e2e_start 120 40 -d 1 -c test:///default --config "$dir/cols.conf"
+if e2e_wait_for '^ +CPU% NAME +STATE *$' 10; then
+	ok "columns = cpu,name,state draws exactly those, in that order"
+else
+	not_ok "columns = cpu,name,state draws exactly those, in that order" "$(e2e_screen | grep -E 'NAME' | head -n 1)"
+fi
+e2e_keys q
+check "q quits with status 0 (columns)" e2e_wait_for '^EXITED rc=0' 10
 finish

@@ -464,6 +464,44 @@ START_TEST(save_keeps_other_lines)
 }
 END_TEST
 
+/* columns keeps the order given: it is the order the console draws them in. */
+START_TEST(columns_in_order)
+{
+	char err[256];
+	struct options o;
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(options_set(&o, "columns", "cpu,name,state,cpu", err, sizeof(err)), 0);
+	ck_assert_int_eq(o.n_column_order, 3);
+	ck_assert_int_eq(o.column_order[0], COL_CPU);
+	ck_assert_int_eq(o.column_order[1], COL_NAME);
+	ck_assert_int_eq(o.column_order[2], COL_STATE);
+	char text[128];
+	options_columns_text(o.column_order, o.n_column_order, text, sizeof(text));
+	ck_assert_str_eq(text, "cpu,name,state");
+	ck_assert_int_eq(options_set(&o, "columns", "cpu,state", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "must include name"));
+	ck_assert_int_eq(options_set(&o, "columns", "name,bogus", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown column 'bogus'"));
+	/* Laid out in that order. */
+	bool wanted[COL_COUNT_] = { false };
+	wanted[COL_CPU] = wanted[COL_NAME] = wanted[COL_STATE] = true;
+	enum column order[COL_COUNT_], out[COL_COUNT_];
+	int k = 0;
+	order[k++] = COL_CPU;
+	order[k++] = COL_NAME;
+	order[k++] = COL_STATE;
+	for (int i = 0; i < COL_COUNT_; i++)
+		if (i != COL_CPU && i != COL_NAME && i != COL_STATE)
+			order[k++] = (enum column)i;
+	int name_w;
+	int n = columns_layout_ordered(wanted, order, 120, out, &name_w);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(out[0], COL_CPU);
+	ck_assert_int_eq(out[1], COL_NAME);
+	ck_assert_int_eq(out[2], COL_STATE);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -484,6 +522,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, dump_config_round_trip);
 	tcase_add_test(tc, column_keys_round_trip);
 	tcase_add_test(tc, save_keeps_other_lines);
+	tcase_add_test(tc, columns_in_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
