@@ -183,7 +183,7 @@ void column_spark(const struct guest_row *r, int width, bool utf8, char *buf, si
 static const char *text_of(const struct guest_row *r, enum column c)
 {
 	return c == COL_NAME ? r->g.name : c == COL_BACKEND ? r->g.kind :
-	       c == COL_HOST ? column_host(r) : guest_state_name(r->g.state);
+	       c == COL_HOST ? column_host(r) : row_state_name(r);
 }
 
 void column_format(const struct guest_row *r, enum column c, char *buf, size_t len)

@@ -100,7 +100,7 @@ void export_csv(FILE *f, const struct model *m, const size_t *order, const char 
 		csv_text(f, r->g.kind);
 		fputc(',', f);
 		csv_text(f, r->g.name);
-		fprintf(f, ",%s,%s", r->g.uuid, guest_state_name(r->g.state));
+		fprintf(f, ",%s,%s", r->g.uuid, row_state_name(r));
 #define X(name, col, dec)                                                                       \
 	fputc(',', f);                                                                          \
 	csv_num(f, (col) >= 0 ? column_number(r, (enum column)(col)) : csv_extra(r, CSV_##name), dec);
@@ -159,7 +159,7 @@ void export_json(FILE *f, const struct model *m, const size_t *order, const char
 		json_text(f, r->g.name);
 		fputs(",\"uuid\":", f);
 		json_text(f, r->g.uuid);
-		fprintf(f, ",\"state\":\"%s\"", guest_state_name(r->g.state));
+		fprintf(f, ",\"state\":\"%s\"", row_state_name(r));
 #define X(name, col, dec)                                  \
 	fputs(",\"" #name "\":", f);                       \
 	json_num(f, field_value(r, col, CSV_##name), dec);

@@ -1,6 +1,8 @@
 /* The guest table: rows found by backend and uuid, marked each listing, swept when gone; victims judged. */
 #include "tui/model.h"
 
+#include <stdatomic.h>
+
 #include "backends/openvz.h"
 
 #include <fcntl.h>
@@ -239,6 +241,11 @@ static void update_disk_rates(struct guest_row *r)
 	r->prev_stats_t_ns = g->stats_t_ns;
 }
 
+const char *row_state_name(const struct guest_row *r)
+{
+	return r->lost ? "lost" : guest_state_name(r->g.state);
+}
+
 int model_update(struct model *m, const struct guest_list *l)
 {
 	if (index_rebuild(m, m->n + l->n) < 0)
@@ -289,13 +296,21 @@ int model_update(struct model *m, const struct guest_list *l)
 		update_disk_rates(r);
 		r->seen = true;
 	}
-	/* Sweep: rows this listing did not mention are gone. */
+	/*
+	 * Sweep: rows this listing did not mention are gone, unless their
+	 * connection is lost: those stay, marked, until it is back and says.
+	 */
 	for (size_t i = 0; i < m->n;) {
-		if (!m->rows[i].seen) {
-			row_free(&m->rows[i]);
+		struct guest_row *r = &m->rows[i];
+		const struct backend *be = r->g.backend;
+		bool lost = !r->seen && be && atomic_load(&be->was_connected) && !atomic_load(&be->connected);
+		if (!r->seen && !lost) {
+			row_free(r);
 			m->rows[i] = m->rows[--m->n];
 		} else {
-			m->rows[i++].seen = false;
+			r->lost = lost;
+			r->seen = false;
+			i++;
 		}
 	}
 	return index_rebuild(m, m->n);
@@ -403,8 +418,8 @@ void model_sample(struct model *m)
 		if (!guest_probe_is_open(&r->probe)) {
 			sampler_rates_unknown(&r->rates);
 			r->rss_bytes = r->swap_bytes = r->cg_mem_bytes = GT_UNKNOWN;
-			/* No host process (PV Xen, a remote or test guest): the hypervisor's count. */
-			r->rates.cpu_pct = r->hv_cpu_pct;
+			/* No host process (PV Xen, a remote or test guest): the hypervisor's count, unless lost with it. */
+			r->rates.cpu_pct = r->lost ? NAN : r->hv_cpu_pct;
 			if (guest_state_is_active(r->g.state))
 				history_push(r, r->hv_cpu_pct);
 			continue;

@@ -72,6 +72,7 @@ struct guest_row {
 	unsigned hist_len, hist_pos;
 	bool seen;
 	const char *rec_host;		/* (borrowed) a replayed row's host, NULL when live */
+	bool lost;			/* its connection is lost: kept from the last listing, marked */
 };
 
 struct model_counts {
@@ -94,6 +95,8 @@ struct model {
 	bool relist;			/* a watched process vanished: list again now (the caller clears it) */
 };
 
+/* A row's state as shown: "lost" while its connection is, else the guest's state. */
+const char *row_state_name(const struct guest_row *r);
 int model_init(struct model *m, const char *proc_root);
 /* Also read cgroups and interfaces below sys_root ("/sys"). */
 void model_init_sys(struct model *m, const char *sys_root);

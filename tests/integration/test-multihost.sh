@@ -1,7 +1,7 @@
 #!/bin/bash
 # Several hosts at once: the local libvirtd, the same daemon over a real TCP listener (a "remote"
 # host at 127.0.0.1, forwarded to its socket for the length of the test) and the test driver. Every connection's guests are listed with their HOST in
-# one ranking; taking the TCP listener away marks that connection lost and the others keep refreshing.
+# one ranking; taking the TCP listener away marks that connection's guests lost and the others keep refreshing.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -60,7 +60,11 @@ order=$(awk -F, -v t="$second" -v H="$H" '$1 == t && $7 != "" { print $3 "@" $H 
 check "one ranking across hosts by CPU% ($order)" awk -F, -v t="$second" -v H="$H" '
 	$1 == t && $7 != "" { if (n++ && $7 > prev + 0) bad = 1; prev = $7; hosts[$H] = 1 }
 	END { for (h in hosts) k++; exit !(n >= 3 && k >= 2 && !bad) }' "$dir/csv"
-check "after the listener is gone: no row from 127.0.0.1 at the last refresh" [ -z "$(awk -F, -v t="$last" -v H="$H" '$1 == t && $H == "127.0.0.1"' "$dir/csv")" ]
+lost_row=$(awk -F, -v t="$last" -v H="$H" -v g="$G" '$1 == t && $H == "127.0.0.1" && $3 == g' "$dir/csv")
+check "after the listener is gone: the remote guest is kept, marked lost ($(cut -d, -f3,5 <<<"$lost_row"))" \
+	bash -c '[ -n "$1" ] && [ "$(cut -d, -f5 <<<"$1")" = lost ]' _ "$lost_row"
+check "after the listener is gone: its CPU% is unknown, not stale ($(cut -d, -f7 <<<"$lost_row"))" \
+	[ -z "$(cut -d, -f7 <<<"$lost_row")" ]
 lcpu=$(rows "$last" "$me" $G | cut -d, -f7)
 check "after the listener is gone: this host's guest still refreshes (CPU% $lcpu)" awk -v v="$lcpu" 'BEGIN { exit !(v != "" && v > 50) }'
 check "after the listener is gone: the test driver's guest is still there" [ -n "$(rows "$last" "$me" test)" ]

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -141,6 +142,47 @@ START_TEST(uri_hosts)
 }
 END_TEST
 
+/* A lost connection's guests stay, marked lost, until it is back and lists without them. */
+START_TEST(lost_connection_keeps_rows_marked)
+{
+	struct model m;
+	ck_assert_int_eq(model_init(&m, "/proc"), 0);
+	struct guest_list l;
+	guest_list_init(&l);
+	memset(&be_vz, 0, sizeof(be_vz));
+	snprintf(be_vz.host, sizeof(be_vz.host), "kvm2");
+	atomic_store(&be_vz.connected, true);
+	atomic_store(&be_vz.was_connected, true);
+	add_guest(&l, "kvm", "00000000-0000-4000-8000-0000000000a1", "remote-a", 1)->hv_cpu_ns = 5;
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert(!m.rows[0].lost);
+	ck_assert_str_eq(row_state_name(&m.rows[0]), "running");
+	/* The connection drops: the listing has nothing from it. */
+	atomic_store(&be_vz.connected, false);
+	guest_list_clear(&l);
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	model_sample(&m);
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert(m.rows[0].lost);
+	ck_assert_str_eq(row_state_name(&m.rows[0]), "lost");
+	ck_assert(isnan(m.rows[0].rates.cpu_pct));
+	/* Back, and the guest is there again: no longer lost. */
+	atomic_store(&be_vz.connected, true);
+	add_guest(&l, "kvm", "00000000-0000-4000-8000-0000000000a1", "remote-a", 1);
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	ck_assert_uint_eq(m.n, 1);
+	ck_assert(!m.rows[0].lost);
+	/* Back, and the guest is gone: swept. */
+	guest_list_clear(&l);
+	ck_assert_int_eq(model_update(&m, &l), 0);
+	ck_assert_uint_eq(m.n, 0);
+	guest_list_free(&l);
+	model_free(&m);
+}
+END_TEST
+
 Suite *kinds_suite(void)
 {
 	Suite *s = suite_create("kinds");
@@ -148,6 +190,7 @@ Suite *kinds_suite(void)
 	tcase_add_test(tc, openvz_failcnt_rise_is_a_victim_sign);
 	tcase_add_test(tc, hypervisor_cpu_time_gives_cpu_pct);
 	tcase_add_test(tc, uri_hosts);
+	tcase_add_test(tc, lost_connection_keeps_rows_marked);
 	suite_add_tcase(s, tc);
 	return s;
 }
