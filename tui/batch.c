@@ -132,12 +132,15 @@ static int batch_list(struct backend *bes, size_t n, struct guest_list *list,
 			working++;
 			continue;
 		}
+		/* Errors may quote names a tenant chose: escaped, as on the console. */
+		char esc[BACKEND_ERR_MAX * 4];
+		text_escape(errs[i], esc, sizeof(esc));
 		/* A backend guessed at and absent is said once, at the start. */
 		if (bes[i].optional && !bes[i].was_connected) {
 			if (first)
-				fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, errs[i]);
+				fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, esc);
 		} else {
-			fprintf(stderr, "guesttop: %s\n", errs[i]);
+			fprintf(stderr, "guesttop: %s\n", esc);
 			required_failed++;
 		}
 	}
