@@ -553,11 +553,19 @@ static void sweep_mappings(struct libvirt_priv *lp)
 	}
 }
 
-static struct dom_cache *cache_entry(struct libvirt_priv *lp, const char *uuid)
+static struct dom_cache *cache_find(struct libvirt_priv *lp, const char *uuid)
 {
 	for (size_t i = 0; i < lp->n_cache; i++)
 		if (strcmp(lp->cache[i].uuid, uuid) == 0)
 			return &lp->cache[i];
+	return NULL;
+}
+
+static struct dom_cache *cache_entry(struct libvirt_priv *lp, const char *uuid)
+{
+	struct dom_cache *found = cache_find(lp, uuid);
+	if (found)
+		return found;
 	if (lp->n_cache == lp->cap_cache) {
 		size_t cap = lp->cap_cache ? lp->cap_cache * 2 : 16;
 		struct dom_cache *v = realloc(lp->cache, cap * sizeof(*v));
@@ -840,16 +848,12 @@ static bool is_active_rec(virDomainStatsRecordPtr rec)
 
 static bool needs_slow(struct libvirt_priv *lp, virDomainStatsRecordPtr rec)
 {
-	int state = 0;
 	char uuid[VIR_UUID_STRING_BUFLEN];
-	if (virTypedParamsGetInt(rec->params, rec->nparams, "state.state", &state) != 1 ||
-	    !guest_state_is_active(map_state(state)) || virDomainGetUUIDString(rec->dom, uuid) < 0)
+	if (!is_active_rec(rec) || virDomainGetUUIDString(rec->dom, uuid) < 0)
 		return false;
 	unsigned int id = virDomainGetID(rec->dom);
-	for (size_t i = 0; i < lp->n_cache; i++)
-		if (strcmp(lp->cache[i].uuid, uuid) == 0)
-			return lp->cache[i].slow_id != (id == (unsigned int)-1 ? -1 : (int)id);
-	return true;
+	const struct dom_cache *e = cache_find(lp, uuid);
+	return !e || e->slow_id != (id == (unsigned int)-1 ? -1 : (int)id);
 }
 
 /*

@@ -27,15 +27,6 @@ static void on_signal(int sig)
 	batch_stop = 1;
 }
 
-static void iso_time(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void print_text(FILE *f, const struct model *m, const size_t *order, const char *now,
 		       const struct host_sample *hs, bool hosts)
 {
@@ -234,7 +225,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 			}
 		}
 		char now[32];
-		iso_time(now, sizeof(now));
+		export_iso_time(now, sizeof(now));
 		if (o->format == FORMAT_CSV)
 			export_csv(out, &m, order, now);
 		else if (o->format == FORMAT_JSON)

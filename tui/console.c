@@ -270,14 +270,6 @@ static const size_t *all_rows(const struct model *m)
 	return order;
 }
 
-static void iso_now(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void refresh_data(struct console *c)
 {
 	remember_selection(c);
@@ -307,7 +299,7 @@ static void refresh_data(struct console *c)
 	if (c->record) {
 		char now[32];
 		const size_t *order = all_rows(&c->m);
-		iso_now(now, sizeof(now));
+		export_iso_time(now, sizeof(now));
 		if (order && record_frame(c->record, &c->m, order, now) < 0) {
 			console_message(c, true, "recording stopped: %s: %s", c->o->record, strerror(errno));
 			fclose(c->record);

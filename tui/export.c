@@ -7,10 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/columns.h"
 #include "widgets/text.h"
+
+void export_iso_time(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
 /* A CSV field: quoted when it holds a comma, quote or space; controls already escaped. */
 static void csv_text(FILE *f, const char *raw)

@@ -7,6 +7,8 @@
 
 #include "tui/model.h"
 
+/* The time every export is stamped with: RFC 3339, UTC, to the second. */
+void export_iso_time(char *buf, size_t len);
 /* One header line naming the fields, then print_csv's lines. */
 void export_csv_header(FILE *f);
 /* One line per guest, in order (indices into m->rows); now is the ISO time. Unknown values are empty. */

@@ -277,6 +277,7 @@ int recording_load(const char *path, struct recording *r, char *msg, size_t msgl
 int recording_model(const struct recording *r, size_t k, struct model *m)
 {
 	const struct rec_frame *fr = &r->frames[k];
+	int cpu = export_field_index("cpu_pct");
 	if (fr->n > m->cap) {
 		struct guest_row *v = realloc(m->rows, fr->n * sizeof(*v));
 		if (!v)
@@ -314,7 +315,7 @@ int recording_model(const struct recording *r, size_t k, struct model *m)
 			for (size_t q = 0; q < pf->n; q++)
 				if (strcmp(r->rows[pf->first + q].uuid, w->uuid) == 0 &&
 				    strcmp(r->rows[pf->first + q].host ? r->rows[pf->first + q].host : "", row->rec_host) == 0)
-					v = r->rows[pf->first + q].values[export_field_index("cpu_pct")];
+					v = r->rows[pf->first + q].values[cpu];
 			row->history[row->hist_pos] = (float)v;
 			row->hist_pos = (row->hist_pos + 1) % HISTORY_LEN;
 			if (row->hist_len < HISTORY_LEN)
