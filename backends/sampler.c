@@ -657,6 +657,10 @@ int guest_probe_read(struct guest_probe *p, struct guest_counters *out)
 	/* ESRCH: the process has exited since the fd was opened. */
 	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &st) < 0)
 		return -1;
+	if (!p->starttime)
+		p->starttime = st.starttime;
+	else if (st.starttime != p->starttime)
+		return -1;
 	static long page_size;
 	if (!page_size)
 		page_size = sysconf(_SC_PAGESIZE);

@@ -103,6 +103,12 @@ struct proc_io_probe {
 /* Kept-open descriptors for one guest: one pread per file per refresh. */
 struct guest_probe {
 	pid_t pid;
+	/*
+	 * The process's start time at the first reading: with the pid, its identity.
+	 * A later reading of another start time is another process that got the pid
+	 * (read by path, after ours exited): it counts as gone, never as the guest.
+	 */
+	uint64_t starttime;
 	/* Each descriptor is kept open, or -2 (read by path when no descriptor was left), or -1 none. */
 	int stat_fd;
 	int io_fd;			/* -1 when unreadable (not root) */

@@ -452,6 +452,16 @@ START_TEST(probe_reads_by_path_without_descriptors)
 	ck_assert_int_eq(guest_probe_read(&starved, &b), 0);
 	ck_assert_uint_eq(b.run_delay_ns, 15539154712ull + 2);
 	ck_assert_int_eq(count_open_fds(), fds);
+	/*
+	 * The guest exited and an unrelated process got its pid: by path, the same
+	 * files answer with the newcomer's figures. Its start time gives it away, and
+	 * the reading fails as for a process gone, before any of its CPU is counted.
+	 */
+	scratch_write(dir, "proc/9029/stat",
+		      "9029 (sh) R 1 9028 9028 0 -1 4194304 80 0 0 0 900 100 0 0 20 0 1 0 99999 2220032 200 "
+		      "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+	ck_assert_int_eq(guest_probe_read(&starved, &b), -1);
+	ck_assert_int_eq(guest_probe_read(&kept, &a), -1);
 	/* A process gone reads as gone by path too. */
 	scratch_write(dir, "proc/9029/stat", "");
 	ck_assert_int_eq(guest_probe_read(&starved, &b), -1);
