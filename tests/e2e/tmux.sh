@@ -19,8 +19,11 @@ e2e_start() {
 	sleep 0.3
 	local q
 	q=$(printf '%q ' "$GUESTTOP" "$@")
-	tmux send-keys -t "$E2E_SESSION" "$q; echo \"EXITED rc=\$? \$(stty -a | grep -o -- '-\\?icanon') \$(stty -a | grep -o -- '-\\?echo ' )\"" Enter
+	# No core file from a test that kills guesttop with a fatal signal.
+	tmux send-keys -t "$E2E_SESSION" "ulimit -c 0; $q; echo \"EXITED rc=\$? \$(stty -a | grep -o -- '-\\?icanon') \$(stty -a | grep -o -- '-\\?echo ' )\"" Enter
 }
+# guesttop's pid: the shell's child in the pane.
+e2e_pid() { pgrep -P "$(tmux display-message -p -t "$E2E_SESSION" '#{pane_pid}')" | head -n 1; }
 e2e_keys() { tmux send-keys -t "$E2E_SESSION" "$@"; }
 e2e_screen() { tmux capture-pane -t "$E2E_SESSION" -p; }
 e2e_screen_attrs() { tmux capture-pane -t "$E2E_SESSION" -p -e; }
