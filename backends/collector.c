@@ -24,7 +24,9 @@ struct collector {
 	bool started;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t listed;		/* broadcast when a listing is done */
 	bool stop, poked;
+	bool on_demand;			/* list only when poked (or on an event), never by the clock */
 	struct guest_list latest;	/* guarded by lock */
 	unsigned long gen;		/* guarded by lock */
 	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];	/* guarded by lock */
@@ -103,17 +105,26 @@ static void *collector_main(void *arg)
 	struct guest_list work;
 	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
 	guest_list_init(&work);
+	pthread_mutex_lock(&c->lock);
+	/* On demand, the caller made the first listing itself: wait to be asked. */
+	bool wait_first = c->on_demand;
+	pthread_mutex_unlock(&c->lock);
 	for (;;) {
-		guest_list_clear(&work);
-		collector_once(c->bes, c->n, &work, errs);
-
+		if (!wait_first) {
+			guest_list_clear(&work);
+			collector_once(c->bes, c->n, &work, errs);
+		}
 		pthread_mutex_lock(&c->lock);
-		/* Swap rather than copy: the UI copies out under the lock. */
-		struct guest_list tmp = c->latest;
-		c->latest = work;
-		work = tmp;
-		c->gen++;
-		memcpy(c->errs, errs, sizeof(errs[0]) * c->n);
+		if (!wait_first) {
+			/* Swap rather than copy: the UI copies out under the lock. */
+			struct guest_list tmp = c->latest;
+			c->latest = work;
+			work = tmp;
+			c->gen++;
+			memcpy(c->errs, errs, sizeof(errs[0]) * c->n);
+			pthread_cond_broadcast(&c->listed);
+		}
+		wait_first = false;
 		unsigned ms = c->interval_ms;
 		for (size_t i = 0; i < c->n; i++)
 			if (atomic_load(&c->bes[i].list_each_refresh))
@@ -121,7 +132,9 @@ static void *collector_main(void *arg)
 		struct timespec until;
 		deadline_after(&until, ms);
 		while (!c->stop && !c->poked) {
-			if (pthread_cond_timedwait(&c->wake, &c->lock, &until) == ETIMEDOUT)
+			if (c->on_demand)
+				pthread_cond_wait(&c->wake, &c->lock);
+			else if (pthread_cond_timedwait(&c->wake, &c->lock, &until) == ETIMEDOUT)
 				break;
 		}
 		c->poked = false;
@@ -160,9 +173,15 @@ struct collector *collector_new(struct backend *bes, size_t n, unsigned interval
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->wake, &ca);
+	pthread_cond_init(&c->listed, &ca);
 	pthread_condattr_destroy(&ca);
 	guest_list_init(&c->latest);
 	return c;
+}
+
+void collector_set_on_demand(struct collector *c)
+{
+	c->on_demand = true;
 }
 
 int collector_start(struct collector *c)
@@ -206,6 +225,7 @@ void collector_free(struct collector *c)
 	collector_unhook(c);
 	guest_list_free(&c->latest);
 	pthread_cond_destroy(&c->wake);
+	pthread_cond_destroy(&c->listed);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -231,6 +251,26 @@ int collector_take(struct collector *c, struct guest_list *dst, unsigned long *g
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+int collector_wait(struct collector *c, unsigned long gen, unsigned ms)
+{
+	struct timespec until;
+	deadline_after(&until, ms);
+	pthread_mutex_lock(&c->lock);
+	while (c->gen == gen && !c->stop)
+		if (pthread_cond_timedwait(&c->listed, &c->lock, &until) == ETIMEDOUT)
+			break;
+	int ret = c->gen != gen;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+void collector_errors(struct collector *c, char errs[][BACKEND_ERR_MAX])
+{
+	pthread_mutex_lock(&c->lock);
+	memcpy(errs, c->errs, sizeof(errs[0]) * c->n);
+	pthread_mutex_unlock(&c->lock);
 }
 
 void collector_error(struct collector *c, char *buf, size_t len)

@@ -31,6 +31,12 @@ void collector_free(struct collector *c);
 int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 		   char errs[][BACKEND_ERR_MAX]);
 
+/*
+ * Before collector_start: list only when poked or on a backend's event, and
+ * not at start (the caller listed with collector_once). For batch mode, which
+ * keeps its own listing cadence.
+ */
+void collector_set_on_demand(struct collector *c);
 /* Start the background thread. */
 int collector_start(struct collector *c);
 /* Ask for a listing now rather than at the next interval. */
@@ -40,6 +46,13 @@ void collector_poke(struct collector *c);
  * return 1; else 0. Never waits on a backend.
  */
 int collector_take(struct collector *c, struct guest_list *dst, unsigned long *gen);
+/*
+ * Wait up to ms for a listing newer than gen: 1 when there is one, 0 on
+ * timeout (a daemon that does not answer: go on with the last listing).
+ */
+int collector_wait(struct collector *c, unsigned long gen, unsigned ms);
+/* Each backend's error at the newest listing ("" when fine), into errs[0..n). */
+void collector_errors(struct collector *c, char errs[][BACKEND_ERR_MAX]);
 /* The first backend error, or "" when all are fine. */
 void collector_error(struct collector *c, char *buf, size_t len);
 

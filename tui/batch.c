@@ -85,15 +85,6 @@ static void print_text(FILE *f, const struct model *m, const size_t *order, cons
 	fputc('\n', f);
 }
 
-/* A backend's event (a guest started, stopped, was defined): list at the next refresh. */
-static atomic_bool batch_changed;
-
-static void on_backend_change(void *opaque)
-{
-	(void)opaque;
-	atomic_store(&batch_changed, true);
-}
-
 static void sleep_until(struct timespec *deadline, double delay_s)
 {
 	long ns = (long)((delay_s - floor(delay_s)) * 1e9);
@@ -108,15 +99,13 @@ static void sleep_until(struct timespec *deadline, double delay_s)
 }
 
 /*
- * List every backend into the model; errors go to stderr. -1 when the run
- * must end: at the start, a backend that was asked for failed (a script must
- * see it), or nothing works; or memory ran out.
+ * A listing into the model; its errors go to stderr. -1 when the run must
+ * end: at the start, a backend that was asked for failed (a script must see
+ * it), or nothing works; or memory ran out.
  */
-static int batch_list(struct backend *bes, size_t n, struct guest_list *list,
-		      char errs[][BACKEND_ERR_MAX], struct model *m, bool first)
+static int batch_take_listing(struct backend *bes, size_t n, struct guest_list *list,
+			      char errs[][BACKEND_ERR_MAX], struct model *m, bool first)
 {
-	guest_list_clear(list);
-	collector_once(bes, n, list, errs);
 	size_t required_failed = 0, working = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!errs[i][0]) {
@@ -154,6 +143,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	FILE *rec = NULL;
 	struct host *host = host_new();
 	struct timespec deadline;
+	struct collector *col = NULL;
 
 	guest_list_init(&list);
 	if (model_init(&m, o->proc_root) < 0) {
@@ -182,23 +172,43 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	/* Listing costs far more than sampling: every few refreshes, or at once on a change. */
 	unsigned refresh_ms = (unsigned)lround(o->delay_s * 1000.0);
 	long list_every = lround((double)collector_list_interval_ms(refresh_ms) / refresh_ms);
-	long listed_at = 0;
-	atomic_store(&batch_changed, false);
-	for (size_t i = 0; i < n; i++) {
-		pthread_mutex_lock(&bes[i].lock);
-		bes[i].on_change = on_backend_change;
-		bes[i].on_change_opaque = NULL;
-		pthread_mutex_unlock(&bes[i].lock);
+	long listed_at = 1;
+	/*
+	 * The first listing here, so that a backend that fails at the start ends
+	 * the run. Later ones in the collector's thread, asked for at this cadence
+	 * (and at once on a backend's event): a refresh waits for its listing at
+	 * most half an interval, and a daemon that does not answer at all (stopped,
+	 * hung) leaves the last listing in use while the guests are still sampled.
+	 */
+	guest_list_clear(&list);
+	collector_once(bes, n, &list, errs);
+	if (batch_take_listing(bes, n, &list, errs, &m, true) < 0)
+		goto cleanup;
+	col = collector_new(bes, n, refresh_ms);
+	if (!col) {
+		fprintf(stderr, "guesttop: out of memory\n");
+		goto cleanup;
 	}
+	collector_set_on_demand(col);
+	if (collector_start(col) < 0) {
+		fprintf(stderr, "guesttop: cannot start the listing thread\n");
+		goto cleanup;
+	}
+	unsigned long gen = 0;
+	unsigned wait_ms = refresh_ms / 2 > 50 ? refresh_ms / 2 : 50;
 	for (long it = 1; !batch_stop && (o->iterations == 0 || it <= o->iterations); it++) {
-		bool list_now = it == 1 || it - listed_at >= list_every || m.relist ||
-				atomic_exchange(&batch_changed, false);
-		for (size_t i = 0; i < n; i++)
+		bool list_now = it > 1 && (it - listed_at >= list_every || m.relist);
+		for (size_t i = 0; i < n && it > 1; i++)
 			list_now |= atomic_load(&bes[i].list_each_refresh);
 		if (list_now) {
 			listed_at = it;
 			m.relist = false;
-			if (batch_list(bes, n, &list, errs, &m, it == 1) < 0)
+			collector_poke(col);
+			collector_wait(col, gen, wait_ms);
+		}
+		if (collector_take(col, &list, &gen)) {
+			collector_errors(col, errs);
+			if (batch_take_listing(bes, n, &list, errs, &m, false) < 0)
 				goto cleanup;
 		}
 		model_sample(&m);
@@ -247,11 +257,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	}
 	ret = 0;
 cleanup:
-	for (size_t i = 0; i < n; i++) {
-		pthread_mutex_lock(&bes[i].lock);
-		bes[i].on_change = NULL;
-		pthread_mutex_unlock(&bes[i].lock);
-	}
+	collector_free(col);
 	if (rec)
 		fclose(rec);
 	free(order);
