@@ -54,3 +54,48 @@ lab_wait_quiet() {
 	echo "guest $name still busy after 30 s" >&2
 	return 1
 }
+
+# Docker-style container cgroups (the cgroupfs driver's /docker/ID layout), each holding one process
+# of ours: real cgroups that guesttop's cgroup backend lists, cheap enough to make by the hundred.
+# Every ID made is written to CGC_LIST so that cgc_cleanup can remove what a failed test left.
+CGC_LIST=
+cgc_dirs() {
+	local id=$1 c
+	if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+		echo "/sys/fs/cgroup/docker/$id"
+		return
+	fi
+	for c in cpu cpuacct memory blkio pids; do
+		[ -d /sys/fs/cgroup/$c ] && echo "/sys/fs/cgroup/$c/docker/$id"
+	done
+}
+# cgc_start COMMAND...: a new container cgroup running COMMAND; sets CGC_ID and CGC_PID.
+cgc_start() {
+	local d
+	[ -n "$CGC_LIST" ] || CGC_LIST=$(mktemp)
+	CGC_ID=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	echo "$CGC_ID" >>"$CGC_LIST"
+	for d in $(cgc_dirs "$CGC_ID"); do mkdir -p "$d" || return 1; done
+	"$@" &
+	CGC_PID=$!
+	for d in $(cgc_dirs "$CGC_ID"); do echo "$CGC_PID" >"$d/cgroup.procs" || return 1; done
+}
+# cgc_remove ID PID: end the process, then remove the cgroup.
+cgc_remove() {
+	local d
+	kill "$2" 2>/dev/null
+	wait "$2" 2>/dev/null
+	for d in $(cgc_dirs "$1"); do rmdir "$d" || return 1; done
+}
+cgc_cleanup() {
+	local id d
+	[ -n "$CGC_LIST" ] || return 0
+	while read -r id; do
+		for d in $(cgc_dirs "$id"); do
+			[ -d "$d" ] || continue
+			xargs -r kill -9 <"$d/cgroup.procs" 2>/dev/null
+			rmdir "$d" 2>/dev/null || { sleep 0.2; rmdir "$d" 2>/dev/null; }
+		done
+	done <"$CGC_LIST"
+	rm -f "$CGC_LIST"
+}
