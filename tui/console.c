@@ -66,14 +66,62 @@ static void on_quit_signal(int sig)
 	quit_signal = sig;
 }
 
-/* A crash must not leave the terminal in raw mode: restore it, then die as we would have. */
+/*
+ * What a crash needs to give the terminal back, prepared while all is well:
+ * the shell's terminal modes, and the sequences that leave the alternate
+ * screen, show the cursor and turn keypad and mouse modes off.
+ */
+static struct termios shell_modes;
+static bool have_shell_modes;
+static char crash_seq[256];
+static size_t crash_seq_len;
+
+static void crash_seq_add(const char *cap)
+{
+	const char *v = tigetstr(cap);
+	if (!v || v == (const char *)-1)
+		return;
+	size_t l = strlen(v);
+	if (crash_seq_len + l < sizeof(crash_seq)) {
+		memcpy(crash_seq + crash_seq_len, v, l);
+		crash_seq_len += l;
+	}
+}
+
+static void prepare_crash_restore(void)
+{
+	crash_seq_len = 0;
+	crash_seq_add("sgr0");
+	crash_seq_add("cnorm");
+	crash_seq_add("rmkx");
+	static const char mouse_off[] = "\033[?1000l\033[?1002l\033[?1006l";
+	if (crash_seq_len + sizeof(mouse_off) - 1 < sizeof(crash_seq)) {
+		memcpy(crash_seq + crash_seq_len, mouse_off, sizeof(mouse_off) - 1);
+		crash_seq_len += sizeof(mouse_off) - 1;
+	}
+	crash_seq_add("rmcup");
+}
+
+/*
+ * A crash must not leave the terminal in raw mode: restore it, then die as we
+ * would have. Only async-signal-safe calls: curses may be what crashed, or
+ * hold a lock, so endwin() is not used here.
+ */
 static void on_crash_signal(int sig)
 {
-	restore_terminal();
-	static const char msg[] = "guesttop: fatal signal; terminal restored\n";
+	int saved_errno = errno;
+	if (curses_active && crash_seq_len && write(STDOUT_FILENO, crash_seq, crash_seq_len) < 0) {
+		/* nothing more to do */
+	}
+	if (have_shell_modes)
+		tcsetattr(STDIN_FILENO, TCSANOW, &shell_modes);
+	if (saved_stderr >= 0)
+		dup2(saved_stderr, STDERR_FILENO);
+	static const char msg[] = "\r\nguesttop: fatal signal; terminal restored\n";
 	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
 		/* nothing more to do */
 	}
+	errno = saved_errno;
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -1520,8 +1568,10 @@ static bool handle_key(struct console *c, int key)
 
 static int start_curses(bool mono)
 {
+	have_shell_modes = tcgetattr(STDIN_FILENO, &shell_modes) == 0;
 	if (!newterm(NULL, stdout, stdin))
 		return -1;
+	prepare_crash_restore();
 	curses_active = true;
 	cbreak();
 	noecho();
