@@ -11,8 +11,10 @@ VERSION := 0.1
 PKGS := ncursesw libvirt libproc2 libudev lxc
 # Debian 12 packages: to build, to run the lab and the tests.
 DEB_BUILD := build-essential pkg-config libncurses-dev libvirt-dev libproc2-dev libudev-dev lxc-dev check
+# The fuzz targets (libFuzzer) and the valgrind run of the tests.
+DEB_TEST := clang libclang-rt-14-dev valgrind
 DEB_LAB := libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils lxc busybox-static xorriso tmux man-db groff-base procps jq
-DEB_PACKAGES := $(DEB_BUILD) $(DEB_LAB)
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_LAB) $(DEB_TEST)
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -39,6 +41,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
 .PHONY: all check check-build demo deps install uninstall clean lab-setup bench
 all: guesttop
+
+# libFuzzer targets for every parser: `make fuzz`, and bounded runs in check (tests/fuzz/).
+include tests/fuzz/fuzz.mk
 
 guesttop: $(BUILD)/guesttop
 	@if [ "$(BUILD)" != "." ]; then cp $< $@; fi
@@ -88,14 +93,17 @@ lab-setup:
 	bash tests/lab/lab.sh images
 
 # The tests build with AddressSanitizer and UndefinedBehaviorSanitizer, in their own tree.
+# The plain build is for the valgrind run and the memory-growth test, where ASan's own memory would hide growth.
 check-build:
 	$(MAKE) BUILD=build/san SAN=1 build/san/guesttop build/san/tests/unit/unit-tests build/lab/netgen build/lab/tcpfwd
+	$(MAKE) build/guesttop
+	$(MAKE) fuzz-build
 
 check: deps
 	$(MAKE) check-build
 	$(MAKE) lab-setup
-	GUESTTOP=$(CURDIR)/build/san/guesttop UNIT_TESTS=$(CURDIR)/build/san/tests/unit/unit-tests \
-		bash tests/run-tests.sh
+	GUESTTOP=$(CURDIR)/build/san/guesttop GUESTTOP_PLAIN=$(CURDIR)/build/guesttop \
+		UNIT_TESTS=$(CURDIR)/build/san/tests/unit/unit-tests bash tests/run-tests.sh
 
 demo: deps
 	$(MAKE) all

@@ -734,6 +734,41 @@ static int add_devices(struct guest_ident *g, virTypedParameterPtr params, int n
 	return 0;
 }
 
+/* libvirt's KiB as bytes; a value no uint64_t can hold in bytes (a daemon gone wrong) saturates. */
+static uint64_t kib_to_bytes(unsigned long long kib)
+{
+	return kib > UINT64_MAX / 1024 ? UINT64_MAX : (uint64_t)kib * 1024;
+}
+
+int libvirt_stats_apply(struct guest_ident *g, virTypedParameterPtr params, int nparams,
+			virTypedParameterPtr slow, int nslow)
+{
+	int state = 0;
+	unsigned long long cur = 0, max = 0;
+	int mem = 0;
+	if (params && virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
+		g->state = map_state(state);
+	if (!slow)
+		return 0;
+	/* The balloon costs a monitor call for a running guest: it comes with the slow stats. */
+	if (virTypedParamsGetULLong(slow, nslow, "balloon.current", &cur) == 1) {
+		g->mem_bytes = kib_to_bytes(cur);
+		if (virTypedParamsGetULLong(slow, nslow, "balloon.maximum", &max) == 1)
+			g->mem_max_bytes = kib_to_bytes(max);
+		mem = 1;
+	}
+	unsigned int vcpus = 0;
+	unsigned long long cpu = 0;
+	if (virTypedParamsGetUInt(slow, nslow, "vcpu.current", &vcpus) == 1)
+		g->vcpus = vcpus;
+	g->stats_t_ns = sampler_now_ns();
+	if (virTypedParamsGetULLong(slow, nslow, "cpu.time", &cpu) == 1)
+		g->hv_cpu_ns = cpu;
+	if (add_devices(g, slow, nslow) < 0)
+		return -1;
+	return mem;
+}
+
 /*
  * One guest from its stats record: params has at least the state and balloon
  * groups; slow has the block, interface and vCPU groups too, or is NULL when
@@ -761,28 +796,16 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 		return -1;
 	e->seen = true;
 
-	int state = 0;
-	unsigned long long cur = 0, max = 0;
-	if (params && virTypedParamsGetInt(params, nparams, "state.state", &state) == 1)
-		g->state = map_state(state);
-	/* The balloon costs a monitor call for a running guest: it comes with the slow stats. */
-	if (slow && virTypedParamsGetULLong(slow, nslow, "balloon.current", &cur) == 1) {
-		g->mem_bytes = cur * 1024;
-		if (virTypedParamsGetULLong(slow, nslow, "balloon.maximum", &max) == 1)
-			g->mem_max_bytes = max * 1024;
+	int mem = libvirt_stats_apply(g, params, nparams, slow, nslow);
+	if (mem < 0)
+		return -1;
+	if (mem) {
 		e->have_mem = true;
 		e->mem_bytes = g->mem_bytes;
 		e->mem_max_bytes = g->mem_max_bytes;
 	}
 	if (slow) {
-		unsigned int vcpus = 0;
-		unsigned long long cpu = 0;
-		if (virTypedParamsGetUInt(slow, nslow, "vcpu.current", &vcpus) == 1)
-			g->vcpus = vcpus;
-		g->stats_t_ns = sampler_now_ns();
-		if (virTypedParamsGetULLong(slow, nslow, "cpu.time", &cpu) == 1)
-			g->hv_cpu_ns = cpu;
-		if (add_devices(g, slow, nslow) < 0 || cache_keep_slow(e, g) < 0)
+		if (cache_keep_slow(e, g) < 0)
 			return -1;
 	} else if (cache_give_slow(e, g) < 0) {
 		return -1;

@@ -17,6 +17,20 @@ void libvirt_quiet_errors(void);
 int libvirt_parse_status_xml(const char *buf, size_t len, pid_t *pid, pid_t *tids,
 			     unsigned max, unsigned *n);
 
+struct guest_ident;
+struct _virTypedParameter;
+
+/*
+ * Fill g from one domain stats record (virConnectGetAllDomainStats): the
+ * state from params ("state.state"), and from slow, when not NULL, the
+ * balloon memory, vCPU count, CPU time, and the disks ("block.N.*") and
+ * NICs ("net.N.name"), at most 256 of each, with g->stats_t_ns the time of
+ * reading. Values absent from the record leave g's as they were. Returns 1
+ * when slow gave the balloon memory, 0 when not, -1 when out of memory.
+ */
+int libvirt_stats_apply(struct guest_ident *g, struct _virTypedParameter *params, int nparams,
+			struct _virTypedParameter *slow, int nslow);
+
 /* Is `name` safe to use as one path component (no '/', not "." or "..")? */
 int libvirt_name_is_path_safe(const char *name);
 

@@ -410,14 +410,25 @@ static int read_config(struct options *o, const char *path, bool must_exist, cha
 		return 0;
 	}
 	char buf[1024], msg[OPT_CONFIG_ERROR_MAX];
-	int n = 0;
-	while (fgets(buf, sizeof(buf), f)) {
+	int n = 0, ch = 0;
+	while (ch != EOF) {
+		/* One line, its length known: a NUL byte in it is said, not taken for its end. */
+		size_t len = 0;
+		bool nul = false, too_long = false;
+		while ((ch = getc(f)) != EOF && ch != '\n') {
+			if (ch == '\0')
+				nul = true;
+			else if (len < sizeof(buf) - 1)
+				buf[len++] = (char)ch;
+			else
+				too_long = true;
+		}
+		if (ch == EOF && len == 0 && !nul && !too_long)
+			break;
+		buf[len] = '\0';
 		n++;
-		if (!strchr(buf, '\n') && !feof(f)) {
-			config_error(o, path, n, "line too long");
-			int ch;
-			while ((ch = fgetc(f)) != EOF && ch != '\n')
-				;
+		if (too_long || nul) {
+			config_error(o, path, n, too_long ? "line too long" : "NUL byte in line");
 			continue;
 		}
 		char *line = trim(buf);

@@ -76,7 +76,7 @@ run_script() {
 
 only=${1:-}
 if [ -z "$only" ] || [ "$only" = unit ]; then run_unit; fi
-for dir in lab integration e2e; do
+for dir in fuzz lab integration e2e; do
 	if [ -n "$only" ] && [ "$only" != "$dir" ]; then continue; fi
 	for t in tests/$dir/test-*.sh; do
 		[ -e "$t" ] || continue

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,9 +319,10 @@ int export_prometheus(const char *path, const struct model *m, char *err, size_t
 	return 0;
 }
 
+/* A count from a recording; what no uint64_t can hold (negative, 2^64 or more, NaN) is unknown. */
 static uint64_t u64_of(double v)
 {
-	return isnan(v) || v < 0 ? GT_UNKNOWN : (uint64_t)llround(v);
+	return isnan(v) || v < 0 || v >= 0x1p64 ? GT_UNKNOWN : (uint64_t)(v + 0.5);
 }
 
 int export_field_index(const char *name)
@@ -347,7 +349,7 @@ int export_field_count(void)
 void export_set_field(struct guest_row *r, int field, double v)
 {
 	switch ((enum csv_field)field) {
-	case CSV_vcpus: r->g.vcpus = isnan(v) ? 0 : (unsigned)v; break;
+	case CSV_vcpus: r->g.vcpus = isnan(v) || v < 0 || v > UINT_MAX ? 0 : (unsigned)v; break;
 	case CSV_cpu_pct: r->rates.cpu_pct = v; break;
 	case CSV_steal_pct: r->rates.steal_pct = v; break;
 	case CSV_mem_bytes: r->g.mem_bytes = u64_of(v); break;

@@ -182,6 +182,10 @@ int recording_load(const char *path, struct recording *r, char *msg, size_t msgl
 		for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 			if (strcmp(cols[i], fixed[k].name) == 0)
 				idx[i] = fixed[k].idx;
+		/* A field named twice is read from its first column only (a second name would leak the first). */
+		for (int j = 0; j < i && idx[i] != F_OTHER; j++)
+			if (idx[j] == idx[i])
+				idx[i] = F_OTHER;
 	}
 	size_t frame_first = 0;
 	bool damaged = false, last_was_end = false;

@@ -167,6 +167,85 @@ START_TEST(record_round_trip_keeps_names)
 }
 END_TEST
 
+/* A header that names a field twice: the first column counts, and the second's text is not kept (nor leaked). */
+START_TEST(record_field_named_twice)
+{
+	char *dir = scratch_make(), path[4096], msg[300];
+	snprintf(path, sizeof(path), "%s/twice.rec", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(RECORD_MAGIC "\n"
+	      "time,backend,name,uuid,state,cpu_pct,backend,name,uuid,host,host\n"
+	      "2026-01-01T00:00:00Z,kvm,first,u-1,running,5.0,xen,second,u-2,h1,h2\n"
+	      "E 2026-01-01T00:00:00Z\n",
+	      f);
+	fclose(f);
+	struct recording rec;
+	ck_assert_int_eq(recording_load(path, &rec, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(msg, "");
+	ck_assert_uint_eq(rec.n_rows, 1);
+	ck_assert_str_eq(rec.rows[0].backend, "kvm");
+	ck_assert_str_eq(rec.rows[0].name, "first");
+	ck_assert_str_eq(rec.rows[0].uuid, "u-1");
+	ck_assert_str_eq(rec.rows[0].host, "h1");
+	recording_free(&rec);
+	scratch_remove(dir);
+}
+END_TEST
+
+/* A vCPU count no guest can have (beyond unsigned, negative) is read as unknown, never converted. */
+/* A recorded count beyond what a uint64_t holds is unknown; one above 2^63 is kept. */
+START_TEST(set_field_counts_out_of_range)
+{
+	struct guest_row r;
+	memset(&r, 0, sizeof(r));
+	int mem = export_field_index("mem_bytes"), vcpus = export_field_index("vcpus");
+	ck_assert_int_ge(mem, 0);
+	ck_assert_int_ge(vcpus, 0);
+	export_set_field(&r, mem, 1e30);
+	ck_assert_uint_eq(r.g.mem_bytes, GT_UNKNOWN);
+	export_set_field(&r, mem, -1);
+	ck_assert_uint_eq(r.g.mem_bytes, GT_UNKNOWN);
+	export_set_field(&r, mem, 1.5e19);
+	ck_assert_uint_eq(r.g.mem_bytes, 15000000000000000000ull);
+	export_set_field(&r, mem, 2147483648.4);
+	ck_assert_uint_eq(r.g.mem_bytes, 2147483648ull);
+	export_set_field(&r, vcpus, 1e10);
+	ck_assert_uint_eq(r.g.vcpus, 0);
+}
+END_TEST
+
+START_TEST(record_vcpus_out_of_range)
+{
+	char *dir = scratch_make(), path[4096], msg[300];
+	snprintf(path, sizeof(path), "%s/vcpus.rec", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(RECORD_MAGIC "\n"
+	      "time,backend,name,uuid,state,vcpus\n"
+	      "2026-01-01T00:00:00Z,kvm,big,u-1,running,8.88889e+31\n"
+	      "2026-01-01T00:00:00Z,kvm,neg,u-2,running,-3\n"
+	      "2026-01-01T00:00:00Z,kvm,max,u-3,running,4294967295\n"
+	      "2026-01-01T00:00:00Z,kvm,four,u-4,running,4\n"
+	      "E 2026-01-01T00:00:00Z\n",
+	      f);
+	fclose(f);
+	struct recording rec;
+	ck_assert_int_eq(recording_load(path, &rec, msg, sizeof(msg)), 0);
+	ck_assert_uint_eq(rec.n_rows, 4);
+	struct model m;
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(recording_model(&rec, 0, &m), 0);
+	ck_assert_uint_eq(m.rows[0].g.vcpus, 0);
+	ck_assert_uint_eq(m.rows[1].g.vcpus, 0);
+	ck_assert_uint_eq(m.rows[2].g.vcpus, 4294967295u);
+	ck_assert_uint_eq(m.rows[3].g.vcpus, 4);
+	free(m.rows);
+	recording_free(&rec);
+	scratch_remove(dir);
+}
+END_TEST
+
 START_TEST(unescape_reverses_escape)
 {
 	static const char *const names[] = { hostile, "plain", "back\\slash", "rtl\xe2\x80\xaemark", "a\\x41", "" };
@@ -186,6 +265,9 @@ Suite *export_suite(void)
 	tcase_add_test(tc, json_escapes_a_hostile_name);
 	tcase_add_test(tc, prometheus_escapes_a_hostile_name);
 	tcase_add_test(tc, record_round_trip_keeps_names);
+	tcase_add_test(tc, record_field_named_twice);
+	tcase_add_test(tc, record_vcpus_out_of_range);
+	tcase_add_test(tc, set_field_counts_out_of_range);
 	tcase_add_test(tc, unescape_reverses_escape);
 	suite_add_tcase(s, tc);
 	return s;

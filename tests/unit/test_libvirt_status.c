@@ -3,6 +3,10 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "backends/backend.h"
 #include "backends/libvirt.h"
 #include "tests/unit/unit.h"
 
@@ -216,6 +220,87 @@ START_TEST(uri_locality)
 }
 END_TEST
 
+/* A stats record as virConnectGetAllDomainStats gives it: state, then the slow groups. */
+START_TEST(stats_record_fills_guest)
+{
+	virTypedParameterPtr fast = NULL, slow = NULL;
+	int nfast = 0, maxfast = 0, nslow = 0, maxslow = 0;
+	ck_assert_int_eq(virTypedParamsAddInt(&fast, &nfast, &maxfast, "state.state", VIR_DOMAIN_PAUSED), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "balloon.current", 32768), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "balloon.maximum", 65536), 0);
+	ck_assert_int_eq(virTypedParamsAddUInt(&slow, &nslow, &maxslow, "vcpu.current", 2), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "cpu.time", 123456789), 0);
+	ck_assert_int_eq(virTypedParamsAddUInt(&slow, &nslow, &maxslow, "block.count", 2), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "block.0.name", "vda"), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "block.0.rd.reqs", 10), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "block.0.rd.bytes", 4096), 0);
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "block.0.rd.times", 1000), 0);
+	/* block.1 has no name: not a disk. */
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "block.1.rd.reqs", 1), 0);
+	ck_assert_int_eq(virTypedParamsAddUInt(&slow, &nslow, &maxslow, "net.count", 2), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.0.name", ""), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.1.name", "vnet3"), 0);
+
+	struct guest_list l;
+	guest_list_init(&l);
+	struct guest_ident *g = guest_list_add(&l);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(libvirt_stats_apply(g, fast, nfast, slow, nslow), 1);
+	ck_assert_int_eq(g->state, GUEST_STATE_PAUSED);
+	ck_assert_uint_eq(g->mem_bytes, 32768ull * 1024);
+	ck_assert_uint_eq(g->mem_max_bytes, 65536ull * 1024);
+	ck_assert_uint_eq(g->vcpus, 2);
+	ck_assert_uint_eq(g->hv_cpu_ns, 123456789);
+	ck_assert_uint_ne(g->stats_t_ns, 0);
+	ck_assert_uint_eq(g->n_disks, 1);
+	ck_assert_str_eq(g->disks[0].name, "vda");
+	ck_assert(g->disks[0].have_rd);
+	ck_assert(!g->disks[0].have_wr);
+	ck_assert_uint_eq(g->disks[0].rd_bytes, 4096);
+	ck_assert_uint_eq(g->n_nics, 1);
+	ck_assert_str_eq(g->nics[0].ifname, "vnet3");
+
+	/* Without the slow record only the state is taken; memory stays unknown. */
+	g = guest_list_add(&l);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(libvirt_stats_apply(g, fast, nfast, NULL, 0), 0);
+	ck_assert_int_eq(g->state, GUEST_STATE_PAUSED);
+	ck_assert_uint_eq(g->mem_bytes, GT_UNKNOWN);
+	ck_assert_uint_eq(g->hv_cpu_ns, GT_UNKNOWN);
+	ck_assert_uint_eq(g->n_disks, 0);
+	guest_list_free(&l);
+	virTypedParamsFree(fast, nfast);
+	virTypedParamsFree(slow, nslow);
+}
+END_TEST
+
+/* A count far beyond the entries there are: at most 256 looked up, none made up. */
+START_TEST(stats_record_hostile_counts)
+{
+	virTypedParameterPtr slow = NULL;
+	int nslow = 0, maxslow = 0;
+	libvirt_quiet_errors();	/* the lookup of a mistyped value reports an error */
+	ck_assert_int_eq(virTypedParamsAddUInt(&slow, &nslow, &maxslow, "block.count", 4294967295u), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "block.255.name", "last"), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "block.256.name", "beyond"), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.count", "3"), 0);
+	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.0.name", "tap0"), 0);
+	struct guest_list l;
+	guest_list_init(&l);
+	struct guest_ident *g = guest_list_add(&l);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(libvirt_stats_apply(g, NULL, 0, slow, nslow), 0);
+	ck_assert_uint_eq(g->n_disks, 1);
+	ck_assert_str_eq(g->disks[0].name, "last");
+	ck_assert(!g->disks[0].have_rd);
+	/* net.count of the wrong type: no NICs. */
+	ck_assert_uint_eq(g->n_nics, 0);
+	guest_list_free(&l);
+	virTypedParamsFree(slow, nslow);
+	virResetLastError();
+}
+END_TEST
+
 Suite *libvirt_status_suite(void)
 {
 	Suite *s = suite_create("libvirt_status");
@@ -236,6 +321,11 @@ Suite *libvirt_status_suite(void)
 	tc = tcase_create("names");
 	tcase_add_test(tc, name_path_safety);
 	tcase_add_test(tc, uri_locality);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stats_record");
+	tcase_add_test(tc, stats_record_fills_guest);
+	tcase_add_test(tc, stats_record_hostile_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

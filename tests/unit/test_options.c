@@ -320,6 +320,40 @@ START_TEST(config_file_settings_and_bad_line)
 }
 END_TEST
 
+/* A NUL byte or an overlong line is one error on its own line: the next line still counts. */
+START_TEST(config_file_nul_and_long_lines)
+{
+	char *dir = scratch_make();
+	scratch_write(dir, "guesttop/config", "");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/guesttop/config", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	static const char nul_line[] = "delay = 3\0 and the rest\ninvert = yes\n";
+	fwrite(nul_line, 1, sizeof(nul_line) - 1, f);
+	for (int i = 0; i < 3000; i++)
+		fputc('a', f);
+	fputs("\nsort = name", f);	/* the last line has no newline */
+	fclose(f);
+	no_env();
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	static const char *const argv[] = { "guesttop", NULL };
+	struct args a;
+	struct options o;
+	char err[256];
+	ck_assert_int_eq(parse(&a, &o, err, sizeof(err), argv), 0);
+	ck_assert_int_eq(o.n_config_errors, 2);
+	ck_assert_ptr_nonnull(strstr(o.config_errors[0], "guesttop/config:1: NUL byte in line"));
+	ck_assert_ptr_nonnull(strstr(o.config_errors[1], "guesttop/config:3: line too long"));
+	ck_assert_double_ne(o.delay_s, 3.0);
+	ck_assert(o.sort_invert);
+	ck_assert_int_eq(o.sort_column, COL_NAME);
+	options_free(&o);
+	args_free(&a);
+	scratch_remove(dir);
+}
+END_TEST
+
 /* The command line wins; its -c replace the config's URIs rather than adding to them. */
 START_TEST(config_command_line_wins)
 {
@@ -518,6 +552,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, reparse_after_error_mid_group);
 	tcase_add_test(tc, usage_lists_every_option);
 	tcase_add_test(tc, config_file_settings_and_bad_line);
+	tcase_add_test(tc, config_file_nul_and_long_lines);
 	tcase_add_test(tc, config_command_line_wins);
 	tcase_add_test(tc, dump_config_round_trip);
 	tcase_add_test(tc, column_keys_round_trip);
