@@ -734,10 +734,10 @@ static int add_devices(struct guest_ident *g, virTypedParameterPtr params, int n
 	return 0;
 }
 
-/* libvirt's KiB as bytes; a value no uint64_t can hold in bytes (a daemon gone wrong) saturates. */
+/* libvirt's KiB as bytes; a value no uint64_t can hold in bytes (a daemon gone wrong) is unknown. */
 static uint64_t kib_to_bytes(unsigned long long kib)
 {
-	return kib > UINT64_MAX / 1024 ? UINT64_MAX : (uint64_t)kib * 1024;
+	return kib >= GT_UNKNOWN / 1024 ? GT_UNKNOWN : (uint64_t)kib * 1024;
 }
 
 int libvirt_stats_apply(struct guest_ident *g, virTypedParameterPtr params, int nparams,
@@ -751,7 +751,7 @@ int libvirt_stats_apply(struct guest_ident *g, virTypedParameterPtr params, int 
 	if (!slow)
 		return 0;
 	/* The balloon costs a monitor call for a running guest: it comes with the slow stats. */
-	if (virTypedParamsGetULLong(slow, nslow, "balloon.current", &cur) == 1) {
+	if (virTypedParamsGetULLong(slow, nslow, "balloon.current", &cur) == 1 && kib_to_bytes(cur) != GT_UNKNOWN) {
 		g->mem_bytes = kib_to_bytes(cur);
 		if (virTypedParamsGetULLong(slow, nslow, "balloon.maximum", &max) == 1)
 			g->mem_max_bytes = kib_to_bytes(max);

@@ -285,11 +285,15 @@ START_TEST(stats_record_hostile_counts)
 	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "block.256.name", "beyond"), 0);
 	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.count", "3"), 0);
 	ck_assert_int_eq(virTypedParamsAddString(&slow, &nslow, &maxslow, "net.0.name", "tap0"), 0);
+	/* A balloon of 2^54 KiB is more bytes than a uint64_t holds: no memory figure, not a wrapped one. */
+	ck_assert_int_eq(virTypedParamsAddULLong(&slow, &nslow, &maxslow, "balloon.current", 1ull << 54), 0);
 	struct guest_list l;
 	guest_list_init(&l);
 	struct guest_ident *g = guest_list_add(&l);
 	ck_assert_ptr_nonnull(g);
+	g->mem_bytes = GT_UNKNOWN;
 	ck_assert_int_eq(libvirt_stats_apply(g, NULL, 0, slow, nslow), 0);
+	ck_assert_uint_eq(g->mem_bytes, GT_UNKNOWN);
 	ck_assert_uint_eq(g->n_disks, 1);
 	ck_assert_str_eq(g->disks[0].name, "last");
 	ck_assert(!g->disks[0].have_rd);
