@@ -104,23 +104,33 @@ static void sleep_until(struct timespec *deadline, double delay_s)
  * it), or nothing works; or memory ran out.
  */
 static int batch_take_listing(struct backend *bes, size_t n, struct guest_list *list,
-			      char errs[][BACKEND_ERR_MAX], struct model *m, bool first)
+			      char errs[][BACKEND_ERR_MAX], char said[][BACKEND_ERR_MAX], struct model *m,
+			      bool first)
 {
 	size_t required_failed = 0, working = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!errs[i][0]) {
-			working++;
-			continue;
-		}
 		/* Errors may quote names a tenant chose: escaped, as on the console. */
 		char esc[BACKEND_ERR_MAX * 4];
+		if (!errs[i][0]) {
+			working++;
+			/* A connection that was lost and is back is said once, as its loss was. */
+			if (said[i][0]) {
+				text_escape(bes[i].uri[0] ? bes[i].uri : bes[i].ops->name, esc, sizeof(esc));
+				fprintf(stderr, "guesttop: %s: connected again\n", esc);
+				said[i][0] = '\0';
+			}
+			continue;
+		}
 		text_escape(errs[i], esc, sizeof(esc));
 		/* A backend guessed at and absent is said once, at the start. */
 		if (bes[i].optional && !bes[i].was_connected) {
 			if (first)
 				fprintf(stderr, "guesttop: skipped %s: %s\n", bes[i].ops->name, esc);
 		} else {
-			fprintf(stderr, "guesttop: %s\n", esc);
+			/* Each error once, not at every listing while it lasts (a script's log stays readable). */
+			if (strcmp(errs[i], said[i]) != 0)
+				fprintf(stderr, "guesttop: %s\n", esc);
+			snprintf(said[i], BACKEND_ERR_MAX, "%s", errs[i]);
 			required_failed++;
 		}
 	}
@@ -139,6 +149,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	struct model m;
 	struct guest_list list;
 	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
+	char said[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX] = { { 0 } };	/* the error last printed, per backend */
 	size_t *order = NULL;
 	FILE *rec = NULL;
 	struct host *host = host_new();
@@ -182,7 +193,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 	 */
 	guest_list_clear(&list);
 	collector_once(bes, n, &list, errs);
-	if (batch_take_listing(bes, n, &list, errs, &m, true) < 0)
+	if (batch_take_listing(bes, n, &list, errs, said, &m, true) < 0)
 		goto cleanup;
 	col = collector_new(bes, n, refresh_ms);
 	if (!col) {
@@ -208,7 +219,7 @@ int batch_run(const struct options *o, struct backend *bes, size_t n, FILE *out)
 		}
 		if (collector_take(col, &list, &gen)) {
 			collector_errors(col, errs);
-			if (batch_take_listing(bes, n, &list, errs, &m, false) < 0)
+			if (batch_take_listing(bes, n, &list, errs, said, &m, false) < 0)
 				goto cleanup;
 		}
 		model_sample(&m);

@@ -70,4 +70,26 @@ check "after the listener is gone: this host's guest still refreshes (CPU% $lcpu
 check "after the listener is gone: the test driver's guest is still there" [ -n "$(rows "$last" "$me" test)" ]
 check "the lost connection is named on standard error" grep -q "qemu+tcp://127.0.0.1:$FWD_PORT/system" "$dir/err"
 [ "$T_FAILED" -eq 0 ] || { echo "standard error of the CSV run:"; cat "$dir/err"; }
+
+# The listener goes away and comes back: the loss is said once (not at each listing), and so is the return.
+"$FWD" $FWD_PORT "unix:$SOCK" &
+fwd_pid=$!
+sleep 0.3
+"$GUESTTOP" -b -n 14 -d 1 -f csv -c qemu:///system -c "$remote" >"$dir/csv2" 2>"$dir/err2" &
+gt=$!
+sleep 2.5
+kill "$fwd_pid"
+wait "$fwd_pid" 2>/dev/null
+sleep 2
+"$FWD" $FWD_PORT "unix:$SOCK" &
+fwd_pid=$!
+wait "$gt"
+lost=$(grep "connection lost" "$dir/err2" | grep -c "qemu+tcp://127.0.0.1:$FWD_PORT/system")
+# At most two: the failed listing, then the failed reconnection, whose reason differs.
+check "the loss is said at most twice in 14 refreshes ($lost lines)" [ "$lost" -ge 1 ] && [ "$lost" -le 2 ]
+check "the return is said once" [ "$(grep -c "qemu+tcp://127.0.0.1:$FWD_PORT/system: connected again" "$dir/err2")" -eq 1 ]
+last2=$(awk -F, 'NR > 1 { t = $1 } END { print t }' "$dir/csv2")
+back=$(awk -F, -v t="$last2" -v H="$H" -v g="$G" '$1 == t && $H == "127.0.0.1" && $3 == g { print $5 }' "$dir/csv2")
+check "in the last refresh the remote guest is back, running ($back)" [ "$back" = running ]
+[ "$T_FAILED" -eq 0 ] || { echo "standard error of the second run:"; cat "$dir/err2"; }
 finish
