@@ -179,6 +179,25 @@ struct collector *collector_new(struct backend *bes, size_t n, unsigned interval
 	return c;
 }
 
+void collector_set_interval(struct collector *c, unsigned refresh_ms)
+{
+	pthread_mutex_lock(&c->lock);
+	c->refresh_ms = refresh_ms ? refresh_ms : 1000;
+	c->interval_ms = collector_list_interval_ms(c->refresh_ms);
+	/* The wait in progress was measured with the old interval: start it again. */
+	c->poked = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+}
+
+unsigned collector_listing_ms(struct collector *c)
+{
+	pthread_mutex_lock(&c->lock);
+	unsigned ms = c->interval_ms;
+	pthread_mutex_unlock(&c->lock);
+	return ms;
+}
+
 void collector_set_on_demand(struct collector *c)
 {
 	c->on_demand = true;

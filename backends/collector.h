@@ -31,6 +31,10 @@ void collector_free(struct collector *c);
 int collector_once(struct backend *bes, size_t n, struct guest_list *out,
 		   char errs[][BACKEND_ERR_MAX]);
 
+/* The refresh interval changed (the setup screen): list at the cadence that goes with it. */
+void collector_set_interval(struct collector *c, unsigned refresh_ms);
+/* The time between two listings now. */
+unsigned collector_listing_ms(struct collector *c);
 /*
  * Before collector_start: list only when poked or on a backend's event, and
  * not at start (the caller listed with collector_once). For batch mode, which

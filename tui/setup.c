@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/collector.h"
 #include "config/options.h"
 #include "tui/columns.h"
 #include "tui/console_priv.h"
@@ -104,6 +105,8 @@ static void submit(struct console *c)
 	}
 	/* Applied at once. */
 	c->interval_ms = (unsigned)lround(probe.delay_s * 1000.0);
+	if (c->col)
+		collector_set_interval(c->col, c->interval_ms);
 	c->sort = (enum column)probe.sort_column;
 	c->invert = probe.sort_invert;
 	for (int i = 0; i < COL_COUNT_; i++)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "backends/backend.h"
+#include "backends/collector.h"
 #include "backends/libvirt.h"
 #include "unit.h"
 
@@ -146,6 +147,53 @@ START_TEST(not_connected_is_an_error)
 }
 END_TEST
 
+/* The listing cadence follows the refresh interval, also when the setup screen changes it. */
+START_TEST(collector_interval_follows_the_refresh)
+{
+	struct backend be;
+	open_test(&be);
+	struct collector *c = collector_new(&be, 1, 1000);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(collector_listing_ms(c), 5000);	/* every 5 refreshes, at most 5 s */
+	collector_set_interval(c, 200);
+	ck_assert_uint_eq(collector_listing_ms(c), 1000);
+	collector_set_interval(c, 2000);
+	ck_assert_uint_eq(collector_listing_ms(c), 5000);
+	collector_set_interval(c, 10000);
+	ck_assert_uint_eq(collector_listing_ms(c), 10000);	/* never more often than the refresh */
+	collector_free(c);
+	backend_close(&be);
+}
+END_TEST
+
+/* On demand (batch mode): no listing until asked; asked, one comes, with each backend's error. */
+START_TEST(collector_on_demand_lists_when_asked)
+{
+	struct backend be;
+	open_test(&be);
+	struct collector *c = collector_new(&be, 1, 100);
+	ck_assert_ptr_nonnull(c);
+	collector_set_on_demand(c);
+	ck_assert_int_eq(collector_start(c), 0);
+	unsigned long gen = 0;
+	ck_assert_int_eq(collector_wait(c, gen, 300), 0);	/* three intervals: nothing unasked */
+	collector_poke(c);
+	ck_assert_int_eq(collector_wait(c, gen, 5000), 1);
+	struct guest_list l;
+	guest_list_init(&l);
+	ck_assert_int_eq(collector_take(c, &l, &gen), 1);
+	ck_assert_uint_eq(gen, 1);
+	ck_assert_uint_ge(l.n, 1);
+	char errs[COLLECTOR_MAX_BACKENDS][BACKEND_ERR_MAX];
+	collector_errors(c, errs);
+	ck_assert_str_eq(errs[0], "");
+	ck_assert_int_eq(collector_take(c, &l, &gen), 0);	/* nothing newer */
+	guest_list_free(&l);
+	collector_free(c);
+	backend_close(&be);
+}
+END_TEST
+
 Suite *testdriver_suite(void)
 {
 	Suite *s = suite_create("testdriver");
@@ -154,6 +202,8 @@ Suite *testdriver_suite(void)
 	tcase_add_test(tc, every_action_through_the_backend);
 	tcase_add_test(tc, readonly_refuses_every_action);
 	tcase_add_test(tc, not_connected_is_an_error);
+	tcase_add_test(tc, collector_interval_follows_the_refresh);
+	tcase_add_test(tc, collector_on_demand_lists_when_asked);
 	suite_add_tcase(s, tc);
 	return s;
 }
