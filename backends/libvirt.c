@@ -75,6 +75,17 @@ struct dom_cache {
 static void cache_release(struct dom_cache *e);
 
 
+/*
+ * Positions in an array, found by uuid (open addressing, at most half full):
+ * a listing looks up every domain, so a linear search would make it quadratic
+ * in the number of domains. Rebuilt whenever entries move or it must grow.
+ */
+struct uuid_index {
+	size_t *slot;		/* (owned) a position, or UIX_EMPTY */
+	size_t cap;		/* a power of two; 0 before the first build */
+};
+#define UIX_EMPTY SIZE_MAX
+
 struct libvirt_priv {
 	virConnectPtr conn;
 	int lifecycle_cb;	/* event callback id, -1 none */
@@ -85,8 +96,10 @@ struct libvirt_priv {
 	bool batched_stats;	/* does the driver answer virConnectGetAllDomainStats? */
 	struct mapping *maps;	/* (owned) */
 	size_t n_maps, cap_maps;
+	struct uuid_index maps_ix;
 	struct dom_cache *cache;	/* (owned) */
 	size_t n_cache, cap_cache;
+	struct uuid_index cache_ix;
 	uint64_t next_slow_ns;		/* when the slow stats of guests that did I/O are due */
 	uint64_t next_all_ns;		/* when every guest's are due */
 	unsigned slow_passes;
@@ -335,6 +348,84 @@ static int lv_open(struct backend *be, char *err, size_t errlen)
 	return 0;
 }
 
+static size_t uuid_slot(const struct uuid_index *ix, const char *uuid)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)uuid; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h & (ix->cap - 1);
+}
+
+static void uix_put(struct uuid_index *ix, const char *uuid, size_t pos)
+{
+	size_t s = uuid_slot(ix, uuid);
+	while (ix->slot[s] != UIX_EMPTY)
+		s = (s + 1) & (ix->cap - 1);
+	ix->slot[s] = pos;
+}
+
+/* Index positions 0..n-1 (uuid_at gives each one's uuid), with room for at least want. */
+static int uix_build(struct uuid_index *ix, size_t n, size_t want, const char *(*uuid_at)(const void *, size_t),
+		     const void *arr)
+{
+	size_t cap = 64;
+	while (cap < want * 2)
+		cap *= 2;
+	if (cap != ix->cap) {
+		size_t *v = realloc(ix->slot, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		ix->slot = v;
+		ix->cap = cap;
+	}
+	for (size_t i = 0; i < cap; i++)
+		ix->slot[i] = UIX_EMPTY;
+	for (size_t i = 0; i < n; i++)
+		uix_put(ix, uuid_at(arr, i), i);
+	return 0;
+}
+
+/* Position n was appended: index it, growing the table when it would be over half full. */
+static int uix_append(struct uuid_index *ix, size_t n, const char *(*uuid_at)(const void *, size_t),
+		      const void *arr)
+{
+	if (2 * (n + 1) > ix->cap)
+		return uix_build(ix, n + 1, 2 * (n + 1), uuid_at, arr);
+	uix_put(ix, uuid_at(arr, n), n);
+	return 0;
+}
+
+static void uix_free(struct uuid_index *ix)
+{
+	free(ix->slot);
+	ix->slot = NULL;
+	ix->cap = 0;
+}
+
+static const char *map_uuid(const void *arr, size_t i)
+{
+	return ((const struct mapping *)arr)[i].uuid;
+}
+
+static const char *cache_uuid(const void *arr, size_t i)
+{
+	return ((const struct dom_cache *)arr)[i].uuid;
+}
+
+/* The mapping of domain uuid while it has id, or NULL. */
+static struct mapping *map_find(struct libvirt_priv *lp, const char *uuid, int id)
+{
+	const struct uuid_index *ix = &lp->maps_ix;
+	if (!ix->cap)
+		return NULL;
+	for (size_t s = uuid_slot(ix, uuid); ix->slot[s] != UIX_EMPTY; s = (s + 1) & (ix->cap - 1)) {
+		struct mapping *m = &lp->maps[ix->slot[s]];
+		if (m->id == id && strcmp(m->uuid, uuid) == 0)
+			return m;
+	}
+	return NULL;
+}
+
 static void free_maps(struct libvirt_priv *lp)
 {
 	for (size_t i = 0; i < lp->n_maps; i++)
@@ -342,6 +433,7 @@ static void free_maps(struct libvirt_priv *lp)
 	free(lp->maps);
 	lp->maps = NULL;
 	lp->n_maps = lp->cap_maps = 0;
+	uix_free(&lp->maps_ix);
 }
 
 static void lv_close(struct backend *be)
@@ -361,6 +453,7 @@ static void lv_close(struct backend *be)
 	for (size_t i = 0; i < lp->n_cache; i++)
 		cache_release(&lp->cache[i]);
 	free(lp->cache);
+	uix_free(&lp->cache_ix);
 	free(lp);
 	be->priv = NULL;
 }
@@ -508,21 +601,29 @@ cleanup:
 		close(proc_fd);
 }
 
+/* Fill m for domain uuid while it has id: its process, threads and cgroup. */
+static void make_mapping(struct backend *be, struct libvirt_priv *lp, struct mapping *m, const char *uuid, int id,
+			 const char *name)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
+	m->id = id;
+	m->seen = true;
+	build_mapping(be, lp, name, m);
+}
+
 static struct mapping *find_or_make_mapping(struct backend *be, struct libvirt_priv *lp,
 					    const char *uuid, int id, const char *name)
 {
-	for (size_t i = 0; i < lp->n_maps; i++) {
-		struct mapping *m = &lp->maps[i];
-		if (m->id == id && strcmp(m->uuid, uuid) == 0) {
-			/* A mapping without a process is retried: the pid file may be late. */
-			if (m->pid > 0) {
-				m->seen = true;
-				return m;
-			}
-			free(m->tids);
-			*m = lp->maps[--lp->n_maps];
-			break;
-		}
+	struct mapping *m = map_find(lp, uuid, id);
+	if (m) {
+		m->seen = true;
+		if (m->pid > 0)
+			return m;
+		/* A mapping without a process is made again, in place: the pid file may be late. */
+		free(m->tids);
+		make_mapping(be, lp, m, uuid, id, name);
+		return m;
 	}
 	if (lp->n_maps == lp->cap_maps) {
 		size_t cap = lp->cap_maps ? lp->cap_maps * 2 : 16;
@@ -532,12 +633,12 @@ static struct mapping *find_or_make_mapping(struct backend *be, struct libvirt_p
 		lp->maps = v;
 		lp->cap_maps = cap;
 	}
-	struct mapping *m = &lp->maps[lp->n_maps++];
-	memset(m, 0, sizeof(*m));
+	m = &lp->maps[lp->n_maps];
 	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
-	m->id = id;
-	m->seen = true;
-	build_mapping(be, lp, name, m);
+	if (uix_append(&lp->maps_ix, lp->n_maps, map_uuid, lp->maps) < 0)
+		return NULL;
+	lp->n_maps++;
+	make_mapping(be, lp, m, uuid, id, name);
 	return m;
 }
 
@@ -551,13 +652,19 @@ static void sweep_mappings(struct libvirt_priv *lp)
 			lp->maps[i++].seen = false;
 		}
 	}
+	/* Out of memory leaves no index: lookups find nothing and mappings are made again. */
+	if (uix_build(&lp->maps_ix, lp->n_maps, lp->n_maps, map_uuid, lp->maps) < 0)
+		uix_free(&lp->maps_ix);
 }
 
 static struct dom_cache *cache_find(struct libvirt_priv *lp, const char *uuid)
 {
-	for (size_t i = 0; i < lp->n_cache; i++)
-		if (strcmp(lp->cache[i].uuid, uuid) == 0)
-			return &lp->cache[i];
+	const struct uuid_index *ix = &lp->cache_ix;
+	if (!ix->cap)
+		return NULL;
+	for (size_t s = uuid_slot(ix, uuid); ix->slot[s] != UIX_EMPTY; s = (s + 1) & (ix->cap - 1))
+		if (strcmp(lp->cache[ix->slot[s]].uuid, uuid) == 0)
+			return &lp->cache[ix->slot[s]];
 	return NULL;
 }
 
@@ -574,9 +681,12 @@ static struct dom_cache *cache_entry(struct libvirt_priv *lp, const char *uuid)
 		lp->cache = v;
 		lp->cap_cache = cap;
 	}
-	struct dom_cache *e = &lp->cache[lp->n_cache++];
+	struct dom_cache *e = &lp->cache[lp->n_cache];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->uuid, sizeof(e->uuid), "%s", uuid);
+	if (uix_append(&lp->cache_ix, lp->n_cache, cache_uuid, lp->cache) < 0)
+		return NULL;
+	lp->n_cache++;
 	e->value = -1;
 	e->persistent = -1;
 	e->slow_id = -2;
@@ -672,6 +782,13 @@ static void sweep_cache(struct libvirt_priv *lp)
 		} else {
 			lp->cache[i++].seen = false;
 		}
+	}
+	/* Out of memory leaves no index: the cache is then refilled from scratch. */
+	if (uix_build(&lp->cache_ix, lp->n_cache, lp->n_cache, cache_uuid, lp->cache) < 0) {
+		for (size_t i = 0; i < lp->n_cache; i++)
+			cache_release(&lp->cache[i]);
+		lp->n_cache = 0;
+		uix_free(&lp->cache_ix);
 	}
 }
 
@@ -852,13 +969,22 @@ static int add_guest(struct backend *be, struct libvirt_priv *lp, virDomainPtr d
 	return 0;
 }
 
-/* The stats record of dom in recs, or NULL. */
-static virDomainStatsRecordPtr find_record(virDomainStatsRecordPtr *recs, int n, const char *uuid)
+/*
+ * The stats record of the domain with this uuid in recs, or NULL. The records
+ * come in the order their domains were asked for, the order of the lookups:
+ * the search starts where the last one ended (*at), so a listing is linear.
+ */
+static virDomainStatsRecordPtr find_record(virDomainStatsRecordPtr *recs, int n, const unsigned char *uuid,
+					   int *at)
 {
-	char u[VIR_UUID_STRING_BUFLEN];
-	for (int i = 0; recs && i < n; i++)
-		if (virDomainGetUUIDString(recs[i]->dom, u) == 0 && strcmp(u, uuid) == 0)
+	unsigned char u[VIR_UUID_BUFLEN];
+	for (int k = 0; recs && k < n; k++) {
+		int i = (*at + k) % n;
+		if (virDomainGetUUID(recs[i]->dom, u) == 0 && memcmp(u, uuid, sizeof(u)) == 0) {
+			*at = i + 1;
 			return recs[i];
+		}
+	}
 	return NULL;
 }
 
@@ -889,10 +1015,7 @@ static bool io_moved(struct backend *be, struct libvirt_priv *lp, virDomainStats
 	if (strcmp(lp->driver_dir, "qemu") != 0 || virDomainGetUUIDString(rec->dom, uuid) < 0)
 		return true;
 	unsigned int id = virDomainGetID(rec->dom);
-	struct mapping *m = NULL;
-	for (size_t i = 0; i < lp->n_maps; i++)
-		if (lp->maps[i].id == (int)id && strcmp(lp->maps[i].uuid, uuid) == 0)
-			m = &lp->maps[i];
+	struct mapping *m = map_find(lp, uuid, (int)id);
 	if (!m || m->pid <= 0)
 		return true;
 	char path[PATH_MAX], buf[512];
@@ -978,12 +1101,13 @@ static int lv_list(struct backend *be, struct guest_list *out, char *err, size_t
 					}
 				}
 			}
+			int at = 0;
 			for (int i = 0; i < n; i++) {
 				virDomainStatsRecordPtr sr = recs[i];
 				if (!all_slow) {
-					char uuid[VIR_UUID_STRING_BUFLEN];
-					sr = virDomainGetUUIDString(recs[i]->dom, uuid) == 0 ?
-						     find_record(slow_recs, n_slow, uuid) : NULL;
+					unsigned char uuid[VIR_UUID_BUFLEN];
+					sr = virDomainGetUUID(recs[i]->dom, uuid) == 0 ?
+						     find_record(slow_recs, n_slow, uuid, &at) : NULL;
 				}
 				if (add_guest(be, lp, recs[i]->dom, recs[i]->params, recs[i]->nparams,
 					      sr ? sr->params : NULL, sr ? sr->nparams : 0, out) < 0)
