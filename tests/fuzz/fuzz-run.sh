@@ -5,6 +5,7 @@
 # and writes what it finds to build/fuzz/artifacts/TARGET/. Exits 1 when any target crashed.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+. tests/fuzz/fuzzlib.sh
 secs=${1:?usage: fuzz-run.sh SECONDS TARGET...}
 shift
 FUZZ_DIR=${FUZZ_DIR:-build/fuzz}
@@ -32,17 +33,8 @@ for t in "$@"; do
 	[ -f tests/fuzz/dict/"$t".dict ] && dict=(-dict=tests/fuzz/dict/"$t".dict)
 	before=$(ls "$art" | wc -l)
 	echo "== fuzz-$t: $secs s (log $log)"
-	start=$(date +%s.%N)
-	"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-		-artifact_prefix="$art/" "${dict[@]}" "$corpus" >"$log" 2>&1
-	rc=$?
-	end=$(date +%s.%N)
-	elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	# A run cut short by a crash has no final stats: its last status line counts.
-	[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
-	execs=${execs:-0}
-	eps=$(awk -v n="$execs" -v s="$elapsed" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
+	fuzz_timed "$log" "$secs" "$bin" -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$art/" "${dict[@]}" "$corpus"
+	rc=$FUZZ_RC elapsed=$FUZZ_SECS execs=$FUZZ_EXECS eps=$FUZZ_EPS
 	size=$(ls "$corpus" | wc -l)
 	found=$(($(ls "$art" | wc -l) - before))
 	if [ "$rc" -ne 0 ] && [ "$found" -eq 0 ]; then

@@ -4,6 +4,7 @@
 # Needs `make fuzz-build`; a target that is not built fails, it is never skipped.
 source "$(dirname "$0")/../lib.sh"
 cd "$REPO_DIR" || exit 1
+. tests/fuzz/fuzzlib.sh
 FUZZ_DIR=${FUZZ_DIR:-$REPO_DIR/build/fuzz}
 FUZZ_TEST_TIME=${FUZZ_TEST_TIME:-7}
 TARGETS=(proc-stat proc-status proc-io proc-schedstat proc-cgroup cgroup libvirt-xml libvirt-stats
@@ -50,16 +51,8 @@ for t in "${TARGETS[@]}"; do
 	cp tests/fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null
 	art=$(mktemp -d "$FUZZ_DIR/artifacts/test-$t.XXXXXX")
 	log=$tmp/$t-run.log
-	start=$(date +%s.%N)
-	"$bin" "${opts[@]}" -max_total_time="$FUZZ_TEST_TIME" -print_final_stats=1 -artifact_prefix="$art/" \
-		"${dict[@]}" "$corpus" >"$log" 2>&1
-	rc=$?
-	end=$(date +%s.%N)
-	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	[ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
-	execs=${execs:-0}
-	eps=$(awk -v n="$execs" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
+	fuzz_timed "$log" "$FUZZ_TEST_TIME" "$bin" "${opts[@]}" -artifact_prefix="$art/" "${dict[@]}" "$corpus"
+	rc=$FUZZ_RC secs=$FUZZ_SECS execs=$FUZZ_EXECS eps=$FUZZ_EPS
 	found=$(ls "$art")
 	if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
 		report "$log"
