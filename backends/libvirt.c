@@ -644,16 +644,18 @@ static struct mapping *find_or_make_mapping(struct backend *be, struct libvirt_p
 
 static void sweep_mappings(struct libvirt_priv *lp)
 {
+	bool moved = false;
 	for (size_t i = 0; i < lp->n_maps;) {
 		if (!lp->maps[i].seen) {
 			free(lp->maps[i].tids);
 			lp->maps[i] = lp->maps[--lp->n_maps];
+			moved = true;
 		} else {
 			lp->maps[i++].seen = false;
 		}
 	}
 	/* Out of memory leaves no index: lookups find nothing and mappings are made again. */
-	if (uix_build(&lp->maps_ix, lp->n_maps, lp->n_maps, map_uuid, lp->maps) < 0)
+	if (moved && uix_build(&lp->maps_ix, lp->n_maps, lp->n_maps, map_uuid, lp->maps) < 0)
 		uix_free(&lp->maps_ix);
 }
 
@@ -775,16 +777,18 @@ static int cache_give_slow(const struct dom_cache *e, struct guest_ident *g)
 
 static void sweep_cache(struct libvirt_priv *lp)
 {
+	bool moved = false;
 	for (size_t i = 0; i < lp->n_cache;) {
 		if (!lp->cache[i].seen) {
 			cache_release(&lp->cache[i]);
 			lp->cache[i] = lp->cache[--lp->n_cache];
+			moved = true;
 		} else {
 			lp->cache[i++].seen = false;
 		}
 	}
 	/* Out of memory leaves no index: the cache is then refilled from scratch. */
-	if (uix_build(&lp->cache_ix, lp->n_cache, lp->n_cache, cache_uuid, lp->cache) < 0) {
+	if (moved && uix_build(&lp->cache_ix, lp->n_cache, lp->n_cache, cache_uuid, lp->cache) < 0) {
 		for (size_t i = 0; i < lp->n_cache; i++)
 			cache_release(&lp->cache[i]);
 		lp->n_cache = 0;
